@@ -1,0 +1,4 @@
+import Gateway
+import Shared
+
+await ServiceMain.run("gateway", buildApplication(reader:))

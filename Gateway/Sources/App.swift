@@ -1,0 +1,32 @@
+import AsyncHTTPClient
+import Configuration
+import Hummingbird
+import Shared
+
+/// Builds the gateway: the standard middleware, CORS, its own health and metrics, and a
+/// reverse proxy for every public path of the fleet.
+public func buildApplication(reader: ConfigReader) async throws -> some ApplicationProtocol {
+    let runtime = try ServiceRuntime(name: "gateway", reader: reader)
+    let settings = try GatewaySettings(runtime: runtime)
+    let upstreamClient = HTTPClientService(configuration: .init(
+        redirectConfiguration: .disallow,
+        timeout: .init(connect: .init(settings.connectTimeout), read: .init(settings.upstreamTimeout)),
+        connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256),
+        decompression: .disabled))
+    runtime.addService(upstreamClient)
+
+    let fleet = FleetReadiness(upstreams: settings.upstreams, client: upstreamClient.client)
+    runtime.addReadinessReport { await fleet.check() }
+
+    let router = try runtime.makeRouter(authenticate: false)
+    router.add(middleware: AllowedOriginsCORSMiddleware(allowedOrigins: settings.corsAllowedOrigins))
+
+    let proxy = ReverseProxy(routes: .fleet, upstreams: settings.upstreams, client: upstreamClient.client,
+                             timeout: settings.upstreamTimeout)
+    for method: HTTPRequest.Method in [.get, .head, .post, .put, .patch, .delete, .options] {
+        router.on("/**", method: method) { request, context in
+            try await proxy.forward(request, context: context)
+        }
+    }
+    return runtime.makeApplication(router: router)
+}

@@ -1,0 +1,30 @@
+import Shared
+
+/// The gateway's own settings, besides those every process has.
+struct GatewaySettings: Sendable {
+    /// The base URL of each deployed member, from `<NAME>_URL` or the local default.
+    let upstreams: [String: String]
+    /// How long an upstream may take to answer before a 504 (`UPSTREAM_TIMEOUT_MS`).
+    let upstreamTimeout: Duration
+    /// How long opening a connection to an upstream may take (`UPSTREAM_CONNECT_TIMEOUT_MS`).
+    let connectTimeout: Duration
+    /// Origins allowed by CORS (`CORS_ALLOWED_ORIGINS`, comma-separated; `*` for any).
+    let corsAllowedOrigins: [String]
+
+    init(runtime: ServiceRuntime) throws {
+        let settings = runtime.settings
+        let everyService = Fleet.members.map(\.name).filter { $0 != "gateway" }
+        let deployed = settings.list("SERVICES", default: everyService)
+        for name in deployed where Fleet.member(named: name) == nil {
+            throw SettingsError.malformed("SERVICES", name, expected: "names from the fleet table")
+        }
+        var upstreams: [String: String] = [:]
+        for name in deployed {
+            upstreams[name] = try runtime.peerURL(name)
+        }
+        self.upstreams = upstreams
+        upstreamTimeout = try settings.milliseconds("UPSTREAM_TIMEOUT_MS", default: .seconds(30))
+        connectTimeout = try settings.milliseconds("UPSTREAM_CONNECT_TIMEOUT_MS", default: .seconds(2))
+        corsAllowedOrigins = settings.list("CORS_ALLOWED_ORIGINS", default: ["http://localhost:3000"])
+    }
+}

@@ -1,0 +1,139 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// The fleet, one row per service that exists. Adding a service is one row here plus its
+/// folder `Services/<name>/` (see `Services/README.md`). The port and schema of every
+/// planned service live in `Shared/Sources/Fleet/Fleet.swift`.
+let services: [(name: String, module: String)] = [
+]
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "azora",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "gateway", targets: ["GatewayMain"]),
+    ] + services.map { .executable(name: $0.name, targets: ["\($0.module)Main"]) },
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/swift-otel/swift-w3c-trace-context.git", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        // C shims: only Shared imports them.
+        .systemLibrary(name: "CLibPQ", path: "Shared/CLibPQ", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"])]),
+        // hiredis's pkg-config file carries a flag SwiftPM refuses, so the module map links it by name.
+        .systemLibrary(name: "CHiredis", path: "Shared/CHiredis", providers: [.apt(["libhiredis-dev"])]),
+
+        .target(
+            name: "Shared",
+            dependencies: [
+                "CLibPQ", "CHiredis",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Shared/Sources",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "Shared",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Shared/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "EmbedServiceFilesTool",
+            path: "Shared/Tools/EmbedServiceFilesTool",
+            swiftSettings: swiftSettings
+        ),
+        .plugin(
+            name: "EmbedServiceFiles",
+            capability: .buildTool(),
+            dependencies: ["EmbedServiceFilesTool"],
+            path: "Shared/Plugins/EmbedServiceFiles"
+        ),
+
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "Shared",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
+            ],
+            path: "Gateway/Sources",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "GatewayMain", dependencies: ["Gateway"], path: "Gateway/Main", swiftSettings: swiftSettings),
+
+        .testTarget(name: "SharedTests", dependencies: ["Shared", "TestSupport"], path: "Tests/SharedTests",
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "TestSupport"], path: "Tests/GatewayTests",
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "FleetTests", dependencies: ["Shared", "TestSupport"], path: "Tests/FleetTests",
+                    swiftSettings: swiftSettings),
+    ] + services.flatMap(serviceTargets)
+)
+
+/// The three targets of one service: its library (all of its code), a tiny executable, and
+/// its tests. A service depends on Shared only, never on another service.
+func serviceTargets(_ service: (name: String, module: String)) -> [Target] {
+    [
+        .target(
+            name: service.module,
+            dependencies: ["Shared"],
+            path: "Services/\(service.name)/Sources",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "EmbedServiceFiles")]
+        ),
+        .executableTarget(
+            name: "\(service.module)Main",
+            dependencies: [.target(name: service.module)],
+            path: "Services/\(service.name)/Main",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "\(service.module)Tests",
+            dependencies: [.target(name: service.module), "TestSupport"],
+            path: "Tests/\(service.module)Tests",
+            swiftSettings: swiftSettings
+        ),
+    ]
+}

@@ -1,0 +1,4 @@
+#ifndef AZORA_CHIREDIS_SHIM_H
+#define AZORA_CHIREDIS_SHIM_H
+#include <hiredis/hiredis.h>
+#endif

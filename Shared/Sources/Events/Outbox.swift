@@ -1,0 +1,44 @@
+import Foundation
+
+/// Where a service records the events its changes cause, in the same transaction as the change,
+/// so that an event exists if and only if its change was committed.
+///
+/// ```swift
+/// try await database.transaction { tx in
+///     try await store.insert(course, in: tx)
+///     try await outbox.publish("course.published", subject: course.id.uuidString, data: CoursePublished(course), in: tx)
+/// }
+/// ```
+public struct Outbox: Sendable {
+    /// The fleet member whose events these are.
+    public let source: String
+    let relay: OutboxRelay
+
+    /// Records an event; the relay puts it on the bus once the transaction has committed.
+    /// - Parameters:
+    ///   - type: what happened, such as `course.published`.
+    ///   - subject: what it is about, usually the changed resource's id.
+    ///   - data: the payload.
+    ///   - transaction: the transaction making the change.
+    /// - Returns: the envelope recorded.
+    @discardableResult
+    public func publish(
+        _ type: String, subject: String?, data: some Encodable, in transaction: Transaction
+    ) async throws -> EventEnvelope {
+        let envelope = try EventEnvelope(type: type, source: source, subject: subject, data: data)
+        try await append(envelope, in: transaction)
+        return envelope
+    }
+
+    /// Records an envelope built elsewhere.
+    public func append(_ envelope: EventEnvelope, in transaction: Transaction) async throws {
+        try await transaction.execute(
+            """
+            INSERT INTO outbox (id, type, source, subject, occurred_at, data, traceparent)
+            VALUES (\(envelope.id), \(envelope.type), \(envelope.source), \(envelope.subject),
+                    \(envelope.occurredAt), \(envelope.data)::jsonb, \(envelope.traceparent))
+            """)
+        let relay = relay
+        transaction.afterCommit { relay.wake() }
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import NIOFoundationEssentialsCompat
+
+/// Decodes request bodies in the fleet's wire format and turns every decoding failure into a
+/// problem that names the field at fault.
+public struct WireJSONDecoder: RequestDecoder {
+    public init() {}
+
+    public func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        } catch is NIOTooManyBytesError {
+            throw Problem(.contentTooLarge, code: "body_too_large",
+                          detail: "the body is larger than \(context.maxUploadSize) bytes")
+        }
+        return try Self.decode(T.self, from: Data(buffer: buffer))
+    }
+
+    /// Decodes JSON, mapping failures to problems: unreadable JSON is a 400, a missing or
+    /// mistyped field a 422 naming it.
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        do {
+            return try JSONCoding.makeDecoder().decode(T.self, from: data)
+        } catch let error as DecodingError {
+            throw problem(for: error)
+        }
+    }
+
+    static func problem(for error: DecodingError) -> Problem {
+        switch error {
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            return .malformed("the body is not valid JSON")
+        case .keyNotFound(let key, let context):
+            return .invalid(fieldPath(context.codingPath + [key]), "is required")
+        case .valueNotFound(_, let context):
+            return .invalid(fieldPath(context.codingPath), "must not be null")
+        case .typeMismatch(let type, let context):
+            return .invalid(fieldPath(context.codingPath), "must be \(describe(type))")
+        case .dataCorrupted(let context):
+            return .invalid(fieldPath(context.codingPath), context.debugDescription)
+        @unknown default:
+            return .malformed("the body cannot be read")
+        }
+    }
+
+    /// `items[2].amount` for the coding path items → 2 → amount.
+    static func fieldPath(_ path: [any CodingKey]) -> String {
+        var text = ""
+        for key in path {
+            if let index = key.intValue {
+                text += "[\(index)]"
+            } else {
+                text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
+            }
+        }
+        return text.isEmpty ? "body" : text
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type, is Int32.Type: "an integer"
+        case is Double.Type, is Float.Type: "a number"
+        case is Bool.Type: "true or false"
+        case is UUID.Type: "a UUID"
+        case is Date.Type: "an RFC 3339 timestamp"
+        default:
+            String(describing: type).hasPrefix("Array") ? "an array" : "an object of the documented shape"
+        }
+    }
+}
+
+/// Encodes response bodies in the fleet's wire format.
+public struct WireJSONEncoder: ResponseEncoder {
+    public init() {}
+
+    public func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response {
+        let data = try JSONCoding.makeEncoder().encode(value)
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(data.count)],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

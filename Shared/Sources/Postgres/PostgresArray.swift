@@ -1,0 +1,82 @@
+/// One-dimensional arrays, in PostgreSQL's text array format: `{1,2,3}`, `{"a b","c\"d",NULL}`.
+///
+/// Send them where the server can infer the element type, or cast: `id = ANY(\(ids)::uuid[])`.
+extension Array: PostgresEncodable where Element: PostgresEncodable {
+    public var postgresText: String? {
+        "{" + map { element in
+            guard let text = element.postgresText else { return "NULL" }
+            return PostgresArrayLiteral.quote(text)
+        }.joined(separator: ",") + "}"
+    }
+}
+
+extension Array: PostgresDecodable where Element: PostgresDecodable {
+    public static func decode(postgresText text: String?) throws(PostgresValueError) -> [Element] {
+        guard let text else { throw .unexpectedNull }
+        guard let items = PostgresArrayLiteral.split(text) else {
+            throw PostgresValueError("\(text.prefix(40)) is not a one-dimensional array")
+        }
+        var elements: [Element] = []
+        elements.reserveCapacity(items.count)
+        for item in items {
+            elements.append(try Element.decode(postgresText: item))
+        }
+        return elements
+    }
+}
+
+/// Reading and writing the text form of one-dimensional arrays.
+enum PostgresArrayLiteral {
+    /// Quotes an element so that any text survives: always in double quotes, with `"` and `\`
+    /// escaped by a backslash.
+    static func quote(_ text: String) -> String {
+        var quoted = "\""
+        for character in text {
+            if character == "\"" || character == "\\" { quoted.append("\\") }
+            quoted.append(character)
+        }
+        quoted.append("\"")
+        return quoted
+    }
+
+    /// Splits `{a,"b c",NULL}` into its elements (`nil` for an unquoted NULL).
+    /// - Returns: the elements, or `nil` when the text is not a one-dimensional array literal.
+    static func split(_ text: String) -> [String?]? {
+        var characters = Substring(text)
+        // A lower bound other than 1 is written as a prefix: `[0:2]={1,2,3}`.
+        if characters.first == "[", let equals = characters.firstIndex(of: "=") {
+            characters = characters[characters.index(after: equals)...]
+        }
+        guard characters.first == "{", characters.last == "}" else { return nil }
+        let body = characters.dropFirst().dropLast()
+        if body.isEmpty { return [] }
+
+        var elements: [String?] = []
+        var current = ""
+        var inQuotes = false
+        var wasQuoted = false
+        var escaped = false
+        for character in body {
+            if escaped {
+                current.append(character)
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else if character == "\"" {
+                inQuotes.toggle()
+                wasQuoted = true
+            } else if character == "{" && !inQuotes {
+                return nil  // nested arrays are not supported
+            } else if character == "," && !inQuotes {
+                elements.append(wasQuoted || current != "NULL" ? current : nil)
+                current = ""
+                wasQuoted = false
+            } else {
+                current.append(character)
+            }
+        }
+        guard !inQuotes, !escaped else { return nil }
+        elements.append(wasQuoted || current != "NULL" ? current : nil)
+        return elements
+    }
+}

@@ -1,0 +1,142 @@
+import CLibPQ
+import Foundation
+
+/// One libpq connection. Every method blocks, so callers run them on a thread pool, never on
+/// an event loop; the pool hands a connection to one task at a time, which is why it may be
+/// marked `@unchecked Sendable`.
+final class PostgresConnection: @unchecked Sendable {
+    private let handle: OpaquePointer
+
+    /// Opens a connection.
+    /// - Parameter parameters: libpq connection keywords; `dbname` may be a `postgres://` URL, which
+    ///   libpq expands, and later keywords override what the URL says.
+    /// - Throws: `PostgresError` of kind `.connection` when the server cannot be reached or refuses us.
+    init(parameters: [(String, String)]) throws {
+        let keys = parameters.map { strdup($0.0) } + [nil]
+        let values = parameters.map { strdup($0.1) } + [nil]
+        defer {
+            keys.forEach { free($0) }
+            values.forEach { free($0) }
+        }
+        let connection = keys.withUnsafeBufferPointer { keyPointer in
+            values.withUnsafeBufferPointer { valuePointer in
+                keyPointer.withMemoryRebound(to: UnsafePointer<CChar>?.self) { keyPointer in
+                    valuePointer.withMemoryRebound(to: UnsafePointer<CChar>?.self) { valuePointer in
+                        PQconnectdbParams(keyPointer.baseAddress, valuePointer.baseAddress, 1)
+                    }
+                }
+            }
+        }
+        guard let connection else {
+            throw PostgresError(kind: .connection, message: "out of memory opening a connection")
+        }
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let message = Self.errorMessage(connection)
+            PQfinish(connection)
+            throw PostgresError(kind: .connection, message: message)
+        }
+        handle = connection
+    }
+
+    deinit {
+        PQfinish(handle)
+    }
+
+    /// Whether the connection still works, as far as can be told without a round trip: reads
+    /// whatever the server sent while the connection sat idle (a restart sends a notice and
+    /// closes the socket) without blocking.
+    var isUsable: Bool {
+        guard PQstatus(handle) == CONNECTION_OK, PQtransactionStatus(handle) == PQTRANS_IDLE else { return false }
+        guard PQconsumeInput(handle) == 1 else { return false }
+        return PQstatus(handle) == CONNECTION_OK
+    }
+
+    /// Whether the connection is broken and must be thrown away.
+    var isBroken: Bool { PQstatus(handle) != CONNECTION_OK }
+
+    /// Runs one statement with its parameters sent separately, in text format.
+    func execute(_ text: String, parameters: [String?]) throws -> PostgresResult {
+        let result: OpaquePointer? = withCStrings(parameters) { values in
+            PQexecParams(handle, text, Int32(parameters.count), nil, values, nil, nil, 0)
+        }
+        return try consume(result)
+    }
+
+    /// Runs a script of one or more statements without parameters (migrations only).
+    func executeScript(_ text: String) throws {
+        _ = try consume(PQexec(handle, text))
+    }
+
+    private func consume(_ result: OpaquePointer?) throws -> PostgresResult {
+        guard let result else {
+            throw PostgresError(kind: .connection, message: Self.errorMessage(handle))
+        }
+        defer { PQclear(result) }
+        switch PQresultStatus(result) {
+        case PGRES_TUPLES_OK, PGRES_SINGLE_TUPLE:
+            return PostgresResult(rows: rows(of: result), affectedRows: affectedRows(of: result))
+        case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+            return PostgresResult(rows: [], affectedRows: affectedRows(of: result))
+        default:
+            throw error(from: result)
+        }
+    }
+
+    private func rows(of result: OpaquePointer) -> [PostgresRow] {
+        let rowCount = Int(PQntuples(result))
+        let columnCount = Int(PQnfields(result))
+        let columns = PostgresColumns(names: (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) })
+        var rows: [PostgresRow] = []
+        rows.reserveCapacity(rowCount)
+        for row in 0..<Int32(rowCount) {
+            var values: [String?] = []
+            values.reserveCapacity(columnCount)
+            for column in 0..<Int32(columnCount) {
+                if PQgetisnull(result, row, column) == 1 {
+                    values.append(nil)
+                } else {
+                    let length = Int(PQgetlength(result, row, column))
+                    let bytes = UnsafeRawBufferPointer(start: PQgetvalue(result, row, column), count: length)
+                    values.append(String(decoding: bytes, as: UTF8.self))
+                }
+            }
+            rows.append(PostgresRow(columns: columns, values: values))
+        }
+        return rows
+    }
+
+    private func affectedRows(of result: OpaquePointer) -> Int {
+        Int(String(cString: PQcmdTuples(result))) ?? 0
+    }
+
+    private func error(from result: OpaquePointer) -> PostgresError {
+        func field(_ code: Int32) -> String? {
+            PQresultErrorField(result, code).map { String(cString: $0) }
+        }
+        // PG_DIAG_* are C character constants, which Swift imports as Int32 macros only in part.
+        let sqlState = field(Int32(UInt8(ascii: "C")))
+        guard let sqlState else {
+            return PostgresError(kind: .connection, message: Self.errorMessage(handle))
+        }
+        return PostgresError(
+            kind: .server,
+            sqlState: sqlState,
+            message: field(Int32(UInt8(ascii: "M"))) ?? "unknown error",
+            detail: field(Int32(UInt8(ascii: "D"))),
+            constraint: field(Int32(UInt8(ascii: "n")))
+        )
+    }
+
+    private static func errorMessage(_ connection: OpaquePointer) -> String {
+        String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// Calls `body` with the strings as a C array of nullable C strings.
+private func withCStrings<R>(_ strings: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> R) -> R {
+    let pointers = strings.map { $0.map { strdup($0) } ?? nil }
+    defer { pointers.forEach { free($0) } }
+    return pointers.withUnsafeBufferPointer { buffer in
+        buffer.withMemoryRebound(to: UnsafePointer<CChar>?.self) { body($0.baseAddress) }
+    }
+}

@@ -1,0 +1,138 @@
+import CHiredis
+import Foundation
+
+/// One hiredis connection. Every method blocks (up to the command timeout), so callers run them
+/// on a thread pool; the pool hands a connection to one task at a time, which is why it may be
+/// marked `@unchecked Sendable`.
+final class RedisConnection: @unchecked Sendable {
+    private let context: UnsafeMutablePointer<redisContext>
+
+    /// Connects, authenticates and selects the database.
+    /// - Throws: `RedisError` of kind `.connection` when Redis cannot be reached or refuses us.
+    init(settings: RedisSettings) throws {
+        guard let context = redisConnectWithTimeout(settings.host, Int32(settings.port), makeTimeval(settings.connectTimeout))
+        else {
+            throw RedisError(kind: .connection, message: "cannot allocate a connection")
+        }
+        self.context = context
+        guard context.pointee.err == 0 else {
+            let message = Self.errorText(context)
+            throw RedisError(kind: .connection, message: "\(settings.host):\(settings.port): \(message)")
+        }
+        redisSetTimeout(context, makeTimeval(settings.commandTimeout))
+        redisEnableKeepAlive(context)
+        if let password = settings.password {
+            let arguments = settings.username.map { ["AUTH", $0, password] } ?? ["AUTH", password]
+            if case .error(let message) = try send(arguments) {
+                throw RedisError(kind: .connection, message: "authentication failed: \(message)")
+            }
+        }
+        if settings.database != 0, case .error(let message) = try send(["SELECT", String(settings.database)]) {
+            throw RedisError(kind: .connection, message: "cannot select database \(settings.database): \(message)")
+        }
+    }
+
+    deinit {
+        redisFree(context)
+    }
+
+    /// Whether the connection still works: no error so far, and the server has not closed the
+    /// socket while it sat idle (a non-blocking peek reads end-of-file in that case).
+    var isUsable: Bool {
+        guard context.pointee.err == 0 else { return false }
+        var byte: UInt8 = 0
+        let received = recv(context.pointee.fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+        if received == 0 { return false }
+        if received < 0 { return errno == EAGAIN || errno == EWOULDBLOCK }
+        // Unread data on an idle connection means the stream is out of step: not reusable.
+        return false
+    }
+
+    /// Changes how long a command may wait for its reply (longer for blocking reads).
+    func setTimeout(_ timeout: Duration) {
+        redisSetTimeout(context, makeTimeval(timeout))
+    }
+
+    /// Sends one command and waits for its reply; an error reply is returned, not thrown.
+    /// - Throws: `RedisError` of kind `.connection` when the connection fails or times out.
+    func send(_ arguments: [String]) throws -> RedisReply {
+        try append(arguments)
+        return try readReply()
+    }
+
+    /// Sends several commands in one write and reads their replies in order.
+    func pipeline(_ commands: [[String]]) throws -> [RedisReply] {
+        for command in commands { try append(command) }
+        return try commands.map { _ in try readReply() }
+    }
+
+    private func append(_ arguments: [String]) throws {
+        let status = withArgv(arguments) { pointers, lengths in
+            redisAppendCommandArgv(context, Int32(arguments.count), pointers, lengths)
+        }
+        guard status == REDIS_OK else { throw connectionError() }
+    }
+
+    private func readReply() throws -> RedisReply {
+        var raw: UnsafeMutableRawPointer?
+        guard redisGetReply(context, &raw) == REDIS_OK, let raw else { throw connectionError() }
+        defer { freeReplyObject(raw) }
+        return Self.convert(raw.assumingMemoryBound(to: redisReply.self))
+    }
+
+    private func connectionError() -> RedisError {
+        RedisError(kind: .connection, message: Self.errorText(context))
+    }
+
+    private static func convert(_ reply: UnsafeMutablePointer<redisReply>) -> RedisReply {
+        let value = reply.pointee
+        func text() -> String {
+            guard let pointer = value.str else { return "" }
+            return String(decoding: UnsafeRawBufferPointer(start: pointer, count: Int(value.len)), as: UTF8.self)
+        }
+        switch value.type {
+        case REDIS_REPLY_STATUS: return .status(text())
+        case REDIS_REPLY_ERROR: return .error(text())
+        case REDIS_REPLY_INTEGER: return .integer(Int(value.integer))
+        case REDIS_REPLY_STRING: return .bulk(text())
+        case REDIS_REPLY_ARRAY:
+            return .array((0..<Int(value.elements)).map { convert(value.element[$0]!) })
+        default: return .null
+        }
+    }
+
+    private static func errorText(_ context: UnsafeMutablePointer<redisContext>) -> String {
+        withUnsafeBytes(of: context.pointee.errstr) { bytes in
+            String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+        }
+    }
+}
+
+extension RedisConnection: PoolableConnection {}
+
+private func makeTimeval(_ duration: Duration) -> timeval {
+    let (seconds, attoseconds) = duration.components
+    return timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
+}
+
+/// Calls `body` with the arguments laid out in one buffer, as the C array of pointers and the
+/// array of lengths that hiredis's `…Argv` functions take (arguments may hold any bytes).
+private func withArgv<R>(
+    _ arguments: [String], _ body: (UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> R
+) -> R {
+    var bytes: [CChar] = []
+    var offsets: [Int] = []
+    var lengths: [Int] = []
+    for argument in arguments {
+        offsets.append(bytes.count)
+        lengths.append(argument.utf8.count)
+        bytes.append(contentsOf: argument.utf8.map { CChar(bitPattern: $0) })
+    }
+    bytes.append(0)  // never empty, so the buffer always has an address
+    return bytes.withUnsafeBufferPointer { buffer in
+        var pointers: [UnsafePointer<CChar>?] = offsets.map { buffer.baseAddress! + $0 }
+        return pointers.withUnsafeMutableBufferPointer { pointerBuffer in
+            lengths.withUnsafeBufferPointer { body(pointerBuffer.baseAddress!, $0.baseAddress!) }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+import AsyncHTTPClient
+import Configuration
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Everything a service is built from besides its own domain: settings, logging, metrics,
+/// PostgreSQL, Redis, token verification, peers, and the standard HTTP application. It is the
+/// fleet's `AddServiceDefaults()`: a service's `App.swift` asks it for what it needs, adds its
+/// own routes, and asks it for the application.
+///
+/// ```swift
+/// public func buildApplication(reader: ConfigReader) async throws -> some ApplicationProtocol {
+///     let runtime = try ServiceRuntime(name: "azora-ledger", reader: reader)
+///     let database = try runtime.database(migrations: Migrations.all)
+///     let router = try runtime.makeRouter(openAPI: EmbeddedFiles.openAPI)
+///     LedgerController(store: TransferStore(database: database)).addRoutes(to: router.group("ledger").requiringAuthentication())
+///     return runtime.makeApplication(router: router)
+/// }
+/// ```
+public final class ServiceRuntime {
+    /// This process's row in the fleet table.
+    public let member: FleetMember
+    /// This process's settings.
+    public let settings: Settings
+    /// The process's logger, labelled with its name.
+    public let logger: Logger
+    /// Where it serves HTTP.
+    public let server: ServerSettings
+
+    private var services: [any Service] = []
+    private let readinessChecks = ReadinessChecks()
+    private var startupWork: [@Sendable () async throws -> Void] = []
+    private var openedDatabase: Database?
+    private var openedRedis: RedisClient?
+    private var openedVerifier: AccessTokenVerifier?
+
+    /// Reads the common settings of a fleet member.
+    /// - Parameters:
+    ///   - name: the member's name in the fleet table.
+    ///   - reader: where settings come from.
+    ///   - logger: the logger to use; by default one labelled with the name at `LOG_LEVEL`.
+    /// - Throws: `SettingsError` for a malformed setting.
+    public init(name: String, reader: ConfigReader, logger: Logger? = nil) throws {
+        guard let member = Fleet.member(named: name) else {
+            preconditionFailure("\(name) is not in the fleet table (Shared/Sources/Fleet/Fleet.swift)")
+        }
+        self.member = member
+        settings = Settings(reader: reader)
+        server = try ServerSettings(settings: settings, member: member)
+        var logger = logger ?? Logger(label: name)
+        if let level = settings.raw("LOG_LEVEL") {
+            guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
+                throw SettingsError.malformed("LOG_LEVEL", level, expected: "trace, debug, info, notice, warning, error or critical")
+            }
+            logger.logLevel = parsed
+        }
+        self.logger = logger
+        MetricsRegistry.bootstrap()
+    }
+
+    /// The service's PostgreSQL database, migrated before the server starts and checked by
+    /// `/health/ready`. The outbox and inbox tables of the event bus are migrated too.
+    /// - Parameter migrations: the service's own migrations, in order.
+    public func database(migrations: [Migration]) throws -> Database {
+        if let openedDatabase { return openedDatabase }
+        let database = Database(settings: try DatabaseSettings(settings: settings, member: member), logger: logger)
+        let migrator = Migrator(database: database, logger: logger)
+        let all = EventMigrations.all + migrations
+        startupWork.append { try await migrator.migrate(all) }
+        services.append(database)
+        readinessChecks.add(ReadinessCheck("postgres") { try await database.ping() })
+        openedDatabase = database
+        return database
+    }
+
+    /// The process's Redis, checked by `/health/ready`.
+    public func redis() throws -> RedisClient {
+        if let openedRedis { return openedRedis }
+        let redis = RedisClient(settings: try RedisSettings(settings: settings), logger: logger)
+        services.append(redis)
+        readinessChecks.add(ReadinessCheck("redis") { try await redis.ping() })
+        openedRedis = redis
+        return redis
+    }
+
+    /// The verifier of access tokens, reading auth-service's key set (`AUTH_SERVICE_URL`,
+    /// `TOKEN_ISSUER`).
+    public func tokenVerifier() throws -> AccessTokenVerifier {
+        if let openedVerifier { return openedVerifier }
+        let authURL = try peerURL("auth-service")
+        let verifier = AccessTokenVerifier(
+            jwksURL: authURL + "/.well-known/jwks.json",
+            issuer: settings.string("TOKEN_ISSUER", default: TokenIssuer.default),
+            minimumRefetchInterval: try settings.milliseconds("JWKS_MIN_REFETCH_MS", default: .seconds(30)),
+            logger: logger)
+        openedVerifier = verifier
+        return verifier
+    }
+
+    /// The base URL of a peer, from `<NAME>_URL` or the local stack's default, without a trailing slash.
+    public func peerURL(_ name: String) throws -> String {
+        guard let peer = Fleet.member(named: name) else { preconditionFailure("\(name) is not in the fleet table") }
+        let url = try settings.url(peer.urlSetting, default: peer.localURL)
+        let text = url.absoluteString
+        return text.hasSuffix("/") ? String(text.dropLast()) : text
+    }
+
+    /// Adds a long-running service (a relay, a consumer, a scheduler) to the application.
+    public func addService(_ service: any Service) {
+        services.append(service)
+    }
+
+    /// Adds a dependency check to `/health/ready`.
+    public func addReadinessCheck(_ check: ReadinessCheck) {
+        readinessChecks.add(check)
+    }
+
+    /// Adds states that `/health/ready` reports without depending on them, such as the gateway's
+    /// view of each member.
+    public func addReadinessReport(_ report: @escaping @Sendable () async -> [String: String]) {
+        readinessChecks.addReport(report)
+    }
+
+    /// Adds work to finish before the server accepts requests, after the migrations.
+    public func beforeServerStarts(_ work: @escaping @Sendable () async throws -> Void) {
+        startupWork.append(work)
+    }
+
+    /// The router with the standard middleware (tracing, access log, metrics, security headers,
+    /// problem responses, body limit, authentication) and the standard routes (health, metrics,
+    /// OpenAPI). Add the service's routes to it; guard protected groups with
+    /// `requiringAuthentication()`.
+    /// - Parameter openAPI: the service's OpenAPI document, served at `/openapi.yaml`.
+    public func makeRouter(openAPI: String? = nil, authenticate: Bool = true) throws -> Router<AppRequestContext> {
+        let router = Router(context: AppRequestContext.self)
+        router.add(middleware: TracingMiddleware())
+        router.add(middleware: AccessLogMiddleware())
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: server.strictTransportSecurity))
+        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: BodyLimitMiddleware(maxBytes: server.maxBodyBytes))
+        if authenticate {
+            router.add(middleware: AuthenticationMiddleware(verifier: try tokenVerifier()))
+        }
+        HealthController(service: member.name, checks: readinessChecks, timeout: .seconds(2)).addRoutes(to: router)
+        StandardRoutes.addMetrics(to: router)
+        if let openAPI { StandardRoutes.addOpenAPI(openAPI, to: router) }
+        return router
+    }
+
+    /// The application: the router, served on `HOST:PORT`, with the runtime's services, the
+    /// start-up work run before the server listens, and graceful shutdown on SIGTERM/SIGINT.
+    public func makeApplication(router: Router<AppRequestContext>) -> some ApplicationProtocol {
+        var application = Application(
+            router: router,
+            configuration: .init(address: .hostname(server.host, port: server.port), serverName: member.name),
+            services: services,
+            logger: logger)
+        for work in startupWork {
+            application.beforeServerStarts(perform: work)
+        }
+        return application
+    }
+}
+
+extension RouterGroup where Context == AppRequestContext {
+    /// This group, with every route in it refusing callers without a valid access token.
+    public func requiringAuthentication() -> RouterGroup<Context> {
+        add(middleware: RequireAuthenticationMiddleware())
+    }
+}
+
+/// The issuer named in access tokens.
+public enum TokenIssuer {
+    /// The default `iss`, used unless `TOKEN_ISSUER` says otherwise.
+    public static let `default` = "https://auth.azora.local"
+}

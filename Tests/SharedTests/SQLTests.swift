@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+
+@testable import Shared
+
+@Suite struct SQLTests {
+    @Test func interpolatedValuesBecomeNumberedParameters() {
+        let id = UUID()
+        let sql: SQL = "SELECT * FROM accounts WHERE id = \(id) AND code = \("o'brien")"
+        let (text, parameters) = sql.render()
+        #expect(text == "SELECT * FROM accounts WHERE id = $1 AND code = $2")
+        #expect(parameters == [id.uuidString.lowercased(), "o'brien"])
+    }
+
+    @Test func fragmentsComposeWithRenumberedParameters() {
+        let filters: [SQL] = ["status = \("active")", "owner = \(42)"]
+        let sql: SQL = "SELECT 1 WHERE \(SQL(joining: filters, separator: " AND ")) LIMIT \(10)"
+        let (text, parameters) = sql.render()
+        #expect(text == "SELECT 1 WHERE status = $1 AND owner = $2 LIMIT $3")
+        #expect(parameters == ["active", "42", "10"])
+    }
+
+    @Test func nilBecomesNull() {
+        let missing: String? = nil
+        let (_, parameters) = ("SELECT \(missing)" as SQL).render()
+        #expect(parameters == [nil])
+    }
+
+    @Test func arrayLiteralsQuoteEveryElement() {
+        #expect(["a", "b\"c", "d\\e", "NULL"].postgresText == #"{"a","b\"c","d\\e","NULL"}"#)
+        #expect(PostgresArrayLiteral.split(#"{"a b","c\"d",NULL,e}"#) == ["a b", "c\"d", nil, "e"])
+        #expect(PostgresArrayLiteral.split("{}") == [])
+    }
+
+    @Test func timestampsRoundTripToTheMicrosecond() throws {
+        let date = try #require(Timestamp.parse("2026-01-31T12:34:56.123456Z"))
+        #expect(Timestamp.format(date) == "2026-01-31T12:34:56.123456Z")
+        #expect(Timestamp.parse("2026-01-31 14:34:56.123456+02") == date)
+        #expect(Timestamp.parse("2026-01-31T12:34:56Z") != nil)
+        #expect(Timestamp.parse("31/01/2026") == nil)
+    }
+}
