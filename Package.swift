@@ -11,6 +11,10 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
+/// Tests import less explicitly than library code.
+let testSwiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
 
 let package = Package(
     name: "azora",
@@ -104,11 +108,11 @@ let package = Package(
         .executableTarget(name: "GatewayMain", dependencies: ["Gateway"], path: "Gateway/Main", swiftSettings: swiftSettings),
 
         .testTarget(name: "SharedTests", dependencies: ["Shared", "TestSupport"], path: "Tests/SharedTests",
-                    swiftSettings: swiftSettings),
+                    swiftSettings: testSwiftSettings),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "TestSupport"], path: "Tests/GatewayTests",
-                    swiftSettings: swiftSettings),
+                    swiftSettings: testSwiftSettings),
         .testTarget(name: "FleetTests", dependencies: ["Shared", "TestSupport"], path: "Tests/FleetTests",
-                    swiftSettings: swiftSettings),
+                    swiftSettings: testSwiftSettings),
     ] + services.flatMap(serviceTargets)
 )
 

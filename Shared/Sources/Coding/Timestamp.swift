@@ -20,6 +20,12 @@ public enum Timestamp {
             Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), micros)
     }
 
+    /// The date rounded to the microsecond, the precision PostgreSQL and the wire keep, so that a
+    /// value compares equal to itself after a round trip.
+    public static func rounded(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1_000_000).rounded() / 1_000_000)
+    }
+
     /// Parses `2026-01-31T12:00:00Z`, `2026-01-31T12:00:00.5+02:00` or PostgreSQL's
     /// `2026-01-31 12:00:00.123456+00`: date, `T` or a space, time, optional fraction, and an offset.
     /// - Returns: the date, or `nil` when the text is not such a timestamp.

@@ -163,7 +163,7 @@ public final class EventConsumer: Service, Sendable {
     private func moveToDeadLetters(stream: String, id: String, deliveries: Int) async throws {
         let entry = try await redis.send("XRANGE", stream, id, id)
         let event = StreamMessage.parse(entries: entry, stream: stream).first?.event ?? ""
-        try await redis.pipeline([
+        _ = try await redis.pipeline([
             ["XADD", deadLetterStream, "*", "stream", stream, "messageId", id, "event", event,
              "deliveries", String(deliveries), "deadAt", Timestamp.format(Date())],
             ["XACK", stream, group, id],

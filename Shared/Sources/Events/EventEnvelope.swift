@@ -31,7 +31,7 @@ public struct EventEnvelope: Codable, Sendable, Equatable {
         self.type = type
         self.source = source
         self.subject = subject
-        self.occurredAt = occurredAt
+        self.occurredAt = Timestamp.rounded(occurredAt)
         let encoded = try JSONCoding.makeEncoder().encode(data)
         self.data = try JSONCoding.makeDecoder().decode(JSONValue.self, from: encoded)
         traceparent = RequestTrace.current?.trace?.traceParentHeaderValue

@@ -1,8 +1,9 @@
 /// The tables of the event bus in each service's schema: the outbox its changes write events
 /// to (a row lives there until the relay has put it on the stream), and the record of events its
 /// consumers have handled.
-enum EventMigrations {
-    static let all: [Migration] = [
+public enum EventMigrations {
+    /// The bus's migrations; `ServiceRuntime.database(migrations:)` applies them before the service's own.
+    public static let all: [Migration] = [
         Migration(
             id: "events/0001_outbox_and_handled",
             sql: """

@@ -14,6 +14,12 @@ public struct Outbox: Sendable {
     public let source: String
     let relay: OutboxRelay
 
+    /// Creates the outbox of a fleet member, whose relay is woken after each commit.
+    public init(source: String, relay: OutboxRelay) {
+        self.source = source
+        self.relay = relay
+    }
+
     /// Records an event; the relay puts it on the bus once the transaction has committed.
     /// - Parameters:
     ///   - type: what happened, such as `course.published`.

@@ -54,10 +54,6 @@ public struct TracingMiddleware: RouterMiddleware {
 extension HTTPField.Name {
     /// `X-Request-Id`.
     public static let requestId = HTTPField.Name("X-Request-Id")!
-    /// W3C `traceparent`.
-    public static let traceparent = HTTPField.Name("traceparent")!
-    /// W3C `tracestate`.
-    public static let tracestate = HTTPField.Name("tracestate")!
     /// `Idempotency-Key`.
     public static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
 }

@@ -23,20 +23,18 @@ public struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(
-        level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?,
-        source: String, file: String, function: String, line: UInt
-    ) {
+    public func log(event: LogEvent) {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
-        if let explicit { merged.merge(explicit) { $1 } }
+        if let explicit = event.metadata { merged.merge(explicit) { $1 } }
 
         var record: [String: JSONValue] = [
             "time": .string(Timestamp.format(Date())),
-            "level": .string(level.rawValue),
+            "level": .string(event.level.rawValue),
             "service": .string(service),
-            "message": .string(message.description),
+            "message": .string(event.message.description),
         ]
+        if let error = event.error { record["error"] = .string(String(describing: error)) }
         if label != service { record["logger"] = .string(label) }
         for (key, value) in merged where record[key] == nil {
             record[key] = Self.json(value)

@@ -39,8 +39,13 @@ public final class Database: Service, Sendable {
     /// Waits for shutdown, then closes the pool and its threads.
     public func run() async throws {
         try? await gracefulShutdown()
+        await close()
+    }
+
+    /// Closes the pool and stops its threads; later calls fail with `PoolUnavailableError`.
+    public func close() async {
         await pool.close()
-        try await threads.shutdownGracefully()
+        try? await threads.shutdownGracefully()
     }
 
     /// Runs a statement and returns its rows.

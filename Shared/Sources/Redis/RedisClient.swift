@@ -33,8 +33,13 @@ public final class RedisClient: Service, Sendable {
     /// Waits for shutdown, then closes the pool and its threads.
     public func run() async throws {
         try? await gracefulShutdown()
+        await close()
+    }
+
+    /// Closes the pool and stops its threads; later calls fail with `PoolUnavailableError`.
+    public func close() async {
         await pool.close()
-        try await threads.shutdownGracefully()
+        try? await threads.shutdownGracefully()
     }
 
     /// The key with this process's prefix (`REDIS_KEY_PREFIX`) in front.

@@ -35,6 +35,8 @@ public final class ServiceRuntime {
     private var openedDatabase: Database?
     private var openedRedis: RedisClient?
     private var openedVerifier: AccessTokenVerifier?
+    private var openedOutbox: Outbox?
+    private var consumers: [EventConsumer] = []
 
     /// Reads the common settings of a fleet member.
     /// - Parameters:
@@ -83,6 +85,32 @@ public final class ServiceRuntime {
         readinessChecks.add(ReadinessCheck("redis") { try await redis.ping() })
         openedRedis = redis
         return redis
+    }
+
+    /// The service's outbox, with its relay added to the application. Needs `database(migrations:)`
+    /// and `redis()` first.
+    public func outbox() throws -> Outbox {
+        if let openedOutbox { return openedOutbox }
+        guard let openedDatabase else { preconditionFailure("ask for the database before the outbox") }
+        let relay = OutboxRelay(database: openedDatabase, redis: try redis(), logger: logger)
+        services.append(relay)
+        let outbox = Outbox(source: member.name, relay: relay)
+        openedOutbox = outbox
+        return outbox
+    }
+
+    /// A consumer of the given event types in the service's consumer group, added to the
+    /// application; its dead letters can be listed and replayed by admins under
+    /// `/admin/events/dead-letters`.
+    public func eventConsumer(handlers: [EventHandler], settings consumerSettings: ConsumerSettings = .init()) throws
+        -> EventConsumer
+    {
+        guard let openedDatabase else { preconditionFailure("ask for the database before the event consumer") }
+        let consumer = EventConsumer(group: member.name, database: openedDatabase, redis: try redis(),
+                                     handlers: handlers, settings: consumerSettings, logger: logger)
+        services.append(consumer)
+        consumers.append(consumer)
+        return consumer
     }
 
     /// The verifier of access tokens, reading auth-service's key set (`AUTH_SERVICE_URL`,
@@ -147,6 +175,9 @@ public final class ServiceRuntime {
         HealthController(service: member.name, checks: readinessChecks, timeout: .seconds(2)).addRoutes(to: router)
         StandardRoutes.addMetrics(to: router)
         if let openAPI { StandardRoutes.addOpenAPI(openAPI, to: router) }
+        if !consumers.isEmpty {
+            DeadLetterController(consumers: consumers).addRoutes(to: router.group("admin/events").requiringAuthentication())
+        }
         return router
     }
 

@@ -1,0 +1,187 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Shared
+import Synchronization
+import TestSupport
+import Testing
+
+/// The event bus against real PostgreSQL and Redis: the outbox, the relay and consumers.
+@Suite struct EventBusTests {
+    struct LessonCompleted: Codable, Equatable {
+        let lessonId: Int
+    }
+
+    static let quickConsumer: ConsumerSettings = {
+        var settings = ConsumerSettings()
+        settings.blockFor = .milliseconds(100)
+        settings.claimAfter = .milliseconds(150)
+        settings.sweepEvery = .zero
+        settings.maxDeliveries = 3
+        return settings
+    }()
+
+    /// Runs the migrations of the bus and a `progress` table handlers write to.
+    static func prepare(_ database: Database) async throws {
+        try await Migrator(database: database, logger: TestLogger.make("m")).migrate(
+            EventMigrations.all + [Migration(id: "test/0001_progress", sql: "CREATE TABLE progress (lesson int NOT NULL)")])
+    }
+
+    static func publish(_ lesson: Int, through outbox: Outbox, database: Database) async throws -> EventEnvelope {
+        try await database.transaction { transaction in
+            try await outbox.publish("lesson.completed", subject: String(lesson), data: LessonCompleted(lessonId: lesson),
+                                     in: transaction)
+        }
+    }
+
+    static func streamLength(_ redis: RedisClient, _ type: String = "lesson.completed") async throws -> Int {
+        try await redis.send("XLEN", redis.key(EventStreams.stream(for: type))).int ?? 0
+    }
+
+    static func eventually(_ timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
+    @Test func anEventWrittenWhileRedisIsDownReachesTheStreamOnceRedisIsBack() async throws {
+        let server = try await RedisServer.start()
+        defer { server.stop() }
+        try await withTestDatabase { database in
+            try await withTestRedis(url: server.url) { redis in
+                try await Self.prepare(database)
+                let relay = OutboxRelay(database: database, redis: redis, logger: TestLogger.make("relay"),
+                                        pollInterval: .milliseconds(50))
+                let outbox = Outbox(source: "tests", relay: relay)
+                let group = ServiceGroup(services: [relay], logger: TestLogger.make("group"))
+                let running = Task { try await group.run() }
+
+                server.stop()
+                let event = try await Self.publish(1, through: outbox, database: database)
+                try await Task.sleep(for: .milliseconds(300))
+                let waiting = try await database.queryFirst("SELECT count(*) AS n FROM outbox")
+                #expect(try waiting?.decode("n", as: Int.self) == 1, "the event waits in the outbox while Redis is down")
+
+                try await server.startServer()
+                #expect(try await Self.eventually { try await Self.streamLength(redis) == 1 })
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(try await Self.streamLength(redis) == 1, "appended exactly once")
+                let entries = try await redis.send("XRANGE", redis.key(EventStreams.stream(for: "lesson.completed")), "-", "+")
+                let json = try #require(entries.array?.first?.array?.last?.array?.last?.string)
+                let delivered = try JSONCoding.makeDecoder().decode(EventEnvelope.self, from: Data(json.utf8))
+                #expect(delivered == event)
+
+                await group.triggerGracefulShutdown()
+                try await running.value
+            }
+        }
+    }
+
+    @Test func relayingAnEventAgainAfterACrashDoesNotAppendItTwice() async throws {
+        try await withTestDatabase { database in
+            try await withTestRedis { redis in
+                try await Self.prepare(database)
+                let relay = OutboxRelay(database: database, redis: redis, logger: TestLogger.make("relay"))
+                let outbox = Outbox(source: "tests", relay: relay)
+                let event = try await Self.publish(7, through: outbox, database: database)
+                #expect(try await relay.relayOnce() == 1)
+                // As if the process had died after appending but before deleting the row.
+                try await database.transaction { try await outbox.append(event, in: $0) }
+                #expect(try await relay.relayOnce() == 1)
+                #expect(try await Self.streamLength(redis) == 1)
+            }
+        }
+    }
+
+    @Test func aConsumerKilledBeforeAcknowledgingGetsTheEventAgainAndItsEffectIsAppliedOnce() async throws {
+        try await withTestDatabase { database in
+            try await withTestRedis { redis in
+                try await Self.prepare(database)
+                let relay = OutboxRelay(database: database, redis: redis, logger: TestLogger.make("relay"))
+                let outbox = Outbox(source: "tests", relay: relay)
+                let entered = AsyncStream<Void>.makeStream()
+                let recordProgress = EventHandler("lesson.completed") { event, transaction in
+                    let lesson = try event.decode(LessonCompleted.self).lessonId
+                    try await transaction.execute("INSERT INTO progress VALUES (\(lesson))")
+                }
+                let hangs = EventHandler("lesson.completed") { event, transaction in
+                    try await transaction.execute("INSERT INTO progress VALUES (-1)")
+                    entered.continuation.yield()
+                    try await Task.sleep(for: .seconds(3600))
+                }
+
+                // The first consumer takes the event and dies in the middle of handling it.
+                let doomed = EventConsumer(group: "learning", database: database, redis: redis, handlers: [hangs],
+                                           settings: Self.quickConsumer, logger: TestLogger.make("doomed"))
+                let doomedGroup = ServiceGroup(services: [doomed], logger: TestLogger.make("g"))
+                let doomedRun = Task { try await doomedGroup.run() }
+                _ = try await Self.publish(3, through: outbox, database: database)
+                try await relay.relayOnce()
+                var iterator = entered.stream.makeAsyncIterator()
+                await iterator.next()
+                doomedRun.cancel()
+                _ = try? await doomedRun.value
+
+                // A second consumer of the same group takes over the unacknowledged event.
+                let survivor = EventConsumer(group: "learning", database: database, redis: redis, handlers: [recordProgress],
+                                             settings: Self.quickConsumer, logger: TestLogger.make("survivor"))
+                try await Task.sleep(for: .milliseconds(200))
+                try await survivor.consumeOnce()
+                // And a redelivery of an event already handled changes nothing.
+                let stream = redis.key(EventStreams.stream(for: "lesson.completed"))
+                let id = try #require(try await redis.send("XRANGE", stream, "-", "+").array?.first?.array?.first?.string)
+                try await redis.send("XADD", stream, "*", "event",
+                                     try await redis.send("XRANGE", stream, id, id).array![0].array![1].array![1].string!)
+                try await survivor.consumeOnce()
+
+                let lessons = try await database.query("SELECT lesson FROM progress").map { try $0.decode("lesson", as: Int.self) }
+                #expect(lessons == [3])
+                let pending = try await redis.send("XPENDING", stream, "learning")
+                #expect(pending.array?.first?.int == 0)
+            }
+        }
+    }
+
+    @Test func aPoisonMessageLandsInTheDeadLetterStreamAfterNDeliveriesAndCanBeReplayed() async throws {
+        try await withTestDatabase { database in
+            try await withTestRedis { redis in
+                try await Self.prepare(database)
+                let relay = OutboxRelay(database: database, redis: redis, logger: TestLogger.make("relay"))
+                let outbox = Outbox(source: "tests", relay: relay)
+                let broken = Mutex(true)
+                let attempts = Mutex(0)
+                let handler = EventHandler("lesson.completed") { event, transaction in
+                    attempts.withLock { $0 += 1 }
+                    if broken.withLock({ $0 }) { throw Problem.conflict("broken", "the handler is broken") }
+                    try await transaction.execute("INSERT INTO progress VALUES (\(try event.decode(LessonCompleted.self).lessonId))")
+                }
+                let consumer = EventConsumer(group: "learning", database: database, redis: redis, handlers: [handler],
+                                             settings: Self.quickConsumer, logger: TestLogger.make("consumer"))
+                _ = try await Self.publish(9, through: outbox, database: database)
+                try await relay.relayOnce()
+
+                #expect(try await Self.eventually {
+                    try await consumer.consumeOnce()
+                    try await Task.sleep(for: .milliseconds(200))
+                    return try await !consumer.deadLetters().isEmpty
+                })
+                let letters = try await consumer.deadLetters()
+                #expect(letters.count == 1)
+                #expect(letters.first?.deliveries == 3)
+                #expect(attempts.withLock { $0 } == 3)
+                let stream = redis.key(EventStreams.stream(for: "lesson.completed"))
+                #expect(try await redis.send("XPENDING", stream, "learning").array?.first?.int == 0)
+
+                broken.withLock { $0 = false }
+                let replay = try await consumer.replayDeadLetters()
+                #expect(replay.handled == 1 && replay.failed == 0)
+                #expect(try await consumer.deadLetters().isEmpty)
+                let lessons = try await database.query("SELECT lesson FROM progress").map { try $0.decode("lesson", as: Int.self) }
+                #expect(lessons == [9])
+            }
+        }
+    }
+}
