@@ -107,9 +107,9 @@ let package = Package(
         ),
         .executableTarget(name: "GatewayMain", dependencies: ["Gateway"], path: "Gateway/Main", swiftSettings: swiftSettings),
 
-        .testTarget(name: "SharedTests", dependencies: ["Shared", "TestSupport"], path: "Tests/SharedTests",
+        .testTarget(name: "SharedTests", dependencies: ["Shared", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")], path: "Tests/SharedTests",
                     swiftSettings: testSwiftSettings),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "TestSupport"], path: "Tests/GatewayTests",
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")], path: "Tests/GatewayTests",
                     swiftSettings: testSwiftSettings),
         .testTarget(name: "FleetTests", dependencies: ["Shared", "TestSupport"], path: "Tests/FleetTests",
                     swiftSettings: testSwiftSettings),

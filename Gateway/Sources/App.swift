@@ -8,11 +8,8 @@ import Shared
 public func buildApplication(reader: ConfigReader) async throws -> some ApplicationProtocol {
     let runtime = try ServiceRuntime(name: "gateway", reader: reader)
     let settings = try GatewaySettings(runtime: runtime)
-    let upstreamClient = HTTPClientService(configuration: .init(
-        redirectConfiguration: .disallow,
-        timeout: .init(connect: .init(settings.connectTimeout), read: .init(settings.upstreamTimeout)),
-        connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256),
-        decompression: .disabled))
+    let upstreamClient = HTTPClientService(configuration: PeerHTTPClient.configuration(
+        connectTimeout: settings.connectTimeout, readTimeout: settings.upstreamTimeout, maxConnectionsPerHost: 256))
     runtime.addService(upstreamClient)
 
     let fleet = FleetReadiness(upstreams: settings.upstreams, client: upstreamClient.client)

@@ -34,7 +34,7 @@ public actor AccessTokenVerifier {
     ///   - httpClient: the client that fetches the key set.
     ///   - minimumRefetchInterval: the shortest time between two fetches.
     ///   - maximumKeyAge: how long a fetched set is used before it is fetched again.
-    public init(jwksURL: String, issuer: String, httpClient: HTTPClient = .shared,
+    public init(jwksURL: String, issuer: String, httpClient: HTTPClient = PeerHTTPClient.shared,
                 minimumRefetchInterval: Duration = .seconds(30), maximumKeyAge: Duration = .seconds(600),
                 logger: Logger) {
         self.jwksURL = jwksURL

@@ -11,6 +11,13 @@ public struct RequestTrace: Sendable {
     /// The caller's bearer token, for peer calls made on the caller's behalf.
     public var bearerToken: String?
 
+    /// Creates a trace.
+    public init(requestId: String, trace: TraceContext?, bearerToken: String?) {
+        self.requestId = requestId
+        self.trace = trace
+        self.bearerToken = bearerToken
+    }
+
     /// The request the current task is serving, if any.
     @TaskLocal public static var current: RequestTrace?
 }

@@ -39,7 +39,7 @@ public struct PeerClient: Sendable {
 
     /// Creates a client for one peer.
     public init(
-        name: String, baseURL: String, credentials: ServiceCredentials?, httpClient: HTTPClient = .shared,
+        name: String, baseURL: String, credentials: ServiceCredentials?, httpClient: HTTPClient = PeerHTTPClient.shared,
         breaker: CircuitBreaker = CircuitBreaker(), timeout: Duration = .seconds(5), retry: RetryPolicy = RetryPolicy(),
         logger: Logger
     ) {

@@ -21,7 +21,7 @@ public actor ServiceCredentials {
     ///   - tokenURL: auth-service's token endpoint.
     ///   - clientId: the service's client id (its fleet name).
     ///   - clientSecret: its secret.
-    public init(tokenURL: String, clientId: String, clientSecret: String, httpClient: HTTPClient = .shared) {
+    public init(tokenURL: String, clientId: String, clientSecret: String, httpClient: HTTPClient = PeerHTTPClient.shared) {
         self.tokenURL = tokenURL
         self.clientId = clientId
         self.clientSecret = clientSecret

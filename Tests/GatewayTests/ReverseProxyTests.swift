@@ -1,0 +1,188 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Shared
+import TestSupport
+import Testing
+
+@testable import Gateway
+
+/// The gateway in front of fake upstreams on real sockets.
+@Suite struct ReverseProxyTests {
+    /// A fake azora-ledger: echoes what it received, hashes uploads, serves large and slow bodies.
+    static func startUpstream() async throws -> LocalServer {
+        let router = Router()
+        router.get("/ledger/echo-headers") { request, _ in
+            var lines: [String] = []
+            for field in request.headers { lines.append("\(field.name.canonicalName): \(field.value)") }
+            return lines.sorted().joined(separator: "\n")
+        }
+        router.post("/ledger/upload") { request, _ in
+            var hash = SHA256()
+            var count = 0
+            for try await chunk in request.body {
+                chunk.withUnsafeReadableBytes { hash.update(bufferPointer: $0) }
+                count += chunk.readableBytes
+            }
+            return "\(count) \(hash.finalize().map { String(format: "%02x", $0) }.joined())"
+        }
+        router.get("/ledger/download") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/octet-stream"], body: ResponseBody { writer in
+                let chunk = ByteBuffer(repeating: 0x61, count: 64 << 10)
+                for _ in 0..<160 { try await writer.write(chunk) }  // 10 MiB, streamed
+                try await writer.finish(nil)
+            })
+        }
+        router.get("/ledger/slow") { _, _ -> String in
+            try await Task.sleep(for: .seconds(3))
+            return "late"
+        }
+        router.get("/metrics") { _, _ in "upstream_secret_metric 1" }
+        router.get("/health/ready") { _, _ in "{}" }
+        return try await LocalServer.start(router: router)
+    }
+
+    static func withGateway(
+        upstreams: [String: String], extra: [String: String] = [:],
+        _ test: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
+        var values = ["SERVICES": upstreams.keys.sorted().joined(separator: ","), "UPSTREAM_TIMEOUT_MS": "10000",
+                      "MAX_BODY_BYTES": String(64 << 20)]
+        for (name, url) in upstreams { values[Fleet.member(named: name)!.urlSetting] = url }
+        values.merge(extra) { $1 }
+        let application = try await buildApplication(reader: Settings.values(values).reader)
+        try await application.test(.live, test)
+    }
+
+    static func problem(_ response: TestResponse) throws -> ProblemDocument {
+        #expect(response.headers[.contentType] == "application/problem+json")
+        return try JSONDecoder().decode(ProblemDocument.self, from: Data(buffer: response.body))
+    }
+
+    @Test func aLargeUploadStreamsThroughIntact() async throws {
+        let upstream = try await Self.startUpstream()
+        defer { Task { await upstream.stop() } }
+        try await Self.withGateway(upstreams: ["azora-ledger": upstream.url]) { client in
+            var body = ByteBuffer()
+            for index in 0..<(24 << 20) / 4096 { body.writeRepeatingByte(UInt8(index % 251), count: 4096) }
+            let expected = SHA256.hash(data: Data(buffer: body)).map { String(format: "%02x", $0) }.joined()
+            let response = try await client.execute(uri: "/ledger/upload", method: .post, body: body)
+            #expect(response.status == .ok)
+            #expect(String(buffer: response.body) == "\(24 << 20) \(expected)")
+        }
+    }
+
+    @Test func aLargeDownloadStreamsBackIntact() async throws {
+        let upstream = try await Self.startUpstream()
+        defer { Task { await upstream.stop() } }
+        try await Self.withGateway(upstreams: ["azora-ledger": upstream.url]) { client in
+            let url = "http://127.0.0.1:\(try #require(client.port))/ledger/download"
+            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
+            #expect(response.status.code == 200)
+            var count = 0
+            var intact = true
+            for try await chunk in response.body {
+                count += chunk.readableBytes
+                intact = intact && chunk.readableBytesView.first == 0x61 && chunk.readableBytesView.last == 0x61
+            }
+            #expect(count == 10 << 20)
+            #expect(intact)
+        }
+    }
+
+    @Test func aSlowUpstreamIsAnsweredWith504() async throws {
+        let upstream = try await Self.startUpstream()
+        defer { Task { await upstream.stop() } }
+        try await Self.withGateway(upstreams: ["azora-ledger": upstream.url], extra: ["UPSTREAM_TIMEOUT_MS": "300"]) { client in
+            let response = try await client.execute(uri: "/ledger/slow", method: .get)
+            #expect(response.status == .gatewayTimeout)
+            #expect(try Self.problem(response).code == "upstream_timeout")
+        }
+    }
+
+    @Test func aStoppedUpstreamIsAnsweredWith503() async throws {
+        let upstream = try await Self.startUpstream()
+        let url = upstream.url
+        await upstream.stop()
+        try await Self.withGateway(upstreams: ["azora-ledger": url]) { client in
+            let response = try await client.execute(uri: "/ledger/accounts", method: .get)
+            #expect(response.status == .serviceUnavailable)
+            #expect(try Self.problem(response).code == "upstream_unavailable")
+            #expect(response.headers[.retryAfter] != nil)
+        }
+    }
+
+    @Test func aServiceThatIsNotDeployedIsAnsweredWith503AndAnUnknownPathWith404() async throws {
+        let upstream = try await Self.startUpstream()
+        defer { Task { await upstream.stop() } }
+        try await Self.withGateway(upstreams: ["azora-ledger": upstream.url]) { client in
+            let missing = try await client.execute(uri: "/pricing/quote", method: .post)
+            #expect(missing.status == .serviceUnavailable)
+            #expect(try Self.problem(missing).code == "service_not_deployed")
+            let unknown = try await client.execute(uri: "/nowhere", method: .get)
+            #expect(unknown.status == .notFound)
+            #expect(try Self.problem(unknown).code == "no_route")
+            let traversal = try await client.execute(uri: "/ledger/../metrics", method: .get)
+            #expect(traversal.status == .badRequest)
+        }
+    }
+
+    @Test func hopByHopHeadersAreDroppedAndForwardingHeadersAdded() async throws {
+        let upstream = try await Self.startUpstream()
+        defer { Task { await upstream.stop() } }
+        try await Self.withGateway(upstreams: ["azora-ledger": upstream.url]) { client in
+            // A real client, because the test client sets `Connection` itself.
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(try #require(client.port))/ledger/echo-headers")
+            request.headers.add(name: "Connection", value: "keep-alive, x-private-hop")
+            request.headers.add(name: "X-Private-Hop", value: "secret")
+            request.headers.add(name: "TE", value: "trailers")
+            request.headers.add(name: "Authorization", value: "Bearer token-123")
+            request.headers.add(name: "X-Request-Id", value: "req-from-client")
+            let answer = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+            let seen = String(buffer: try await answer.body.collect(upTo: 1 << 20))
+            #expect(!seen.contains("x-private-hop"))
+            #expect(!seen.contains("keep-alive"))
+            #expect(!seen.contains("\nte:"))
+            #expect(seen.contains("authorization: Bearer token-123"))
+            #expect(seen.contains("x-forwarded-for: 127.0.0.1"))
+            #expect(seen.contains("x-forwarded-proto: http"))
+            #expect(seen.contains("x-request-id: req-from-client"))
+            #expect(seen.contains("traceparent: 00-"))
+            #expect(answer.headers.first(name: "X-Request-Id") == "req-from-client")
+        }
+    }
+
+    @Test func theGatewaysMetricsAndHealthAreItsOwn() async throws {
+        let upstream = try await Self.startUpstream()
+        defer { Task { await upstream.stop() } }
+        try await Self.withGateway(upstreams: ["azora-ledger": upstream.url, "azora-pricing": "http://127.0.0.1:1"]) {
+            client in
+            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            #expect(!metrics.contains("upstream_secret_metric"))
+            let ready = try await client.execute(uri: "/health/ready", method: .get)
+            #expect(ready.status == .ok)
+            let report = String(buffer: ready.body)
+            #expect(report.contains(#""azora-ledger":"ready""#))
+            #expect(report.contains(#""azora-pricing":"unreachable""#))
+        }
+    }
+
+    @Test func corsIsAnsweredForAllowedOriginsOnly() async throws {
+        let upstream = try await Self.startUpstream()
+        defer { Task { await upstream.stop() } }
+        try await Self.withGateway(upstreams: ["azora-ledger": upstream.url],
+                                   extra: ["CORS_ALLOWED_ORIGINS": "https://app.azora.dev"]) { client in
+            let allowed = try await client.execute(
+                uri: "/ledger/echo-headers", method: .options,
+                headers: [.origin: "https://app.azora.dev", .accessControlRequestMethod: "GET"])
+            #expect(allowed.headers[.accessControlAllowOrigin] == "https://app.azora.dev")
+            let other = try await client.execute(
+                uri: "/ledger/echo-headers", method: .get, headers: [.origin: "https://evil.example"])
+            #expect(other.headers[.accessControlAllowOrigin] == nil)
+        }
+    }
+}
