@@ -26,9 +26,10 @@ enum LocalProcess {
 
     /// Starts a program in the background with its output going to a file.
     /// - Returns: its process id, for `wait(for:)` and `kill`.
-    static func spawn(_ executable: String, _ arguments: [String], outputPath: String, asPostgres: Bool = false) throws
-        -> pid_t
-    {
+    static func spawn(
+        _ executable: String, _ arguments: [String], outputPath: String, asPostgres: Bool = false,
+        environment: [String: String]? = nil
+    ) throws -> pid_t {
         let (path, args) = command(executable, arguments, asPostgres: asPostgres)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -50,8 +51,14 @@ enum LocalProcess {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + args).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { variables in
+            variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        }
+        defer { envp?.forEach { free($0) } }
         var pid: pid_t = 0
-        let spawned = posix_spawnp(&pid, path, &actions, &attributes, argv, environ)
+        let spawned = envp.map { envp in
+            envp.withUnsafeBufferPointer { posix_spawnp(&pid, path, &actions, &attributes, argv, $0.baseAddress) }
+        } ?? posix_spawnp(&pid, path, &actions, &attributes, argv, environ)
         guard spawned == 0 else {
             throw LocalProcessError(command: path, output: String(cString: strerror(spawned)))
         }
