@@ -51,11 +51,3 @@ public struct TestSigningKey: Sendable {
             expiresAt: now.addingTimeInterval(expiresIn), issuer: issuer))
     }
 }
-
-extension Data {
-    /// Base64url without padding, as JWTs and JWKs write bytes.
-    public func base64URLEncodedString() -> String {
-        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-}

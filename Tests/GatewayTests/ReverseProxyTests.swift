@@ -105,10 +105,10 @@ import Testing
     }
 
     @Test func aStoppedUpstreamIsAnsweredWith503() async throws {
-        let upstream = try await Self.startUpstream()
-        let url = upstream.url
-        await upstream.stop()
-        try await Self.withGateway(upstreams: ["azora-ledger": url]) { client in
+        // A bound port that does not listen refuses connections and cannot be reused meanwhile.
+        let stopped = try BoundSocket()
+        defer { stopped.close() }
+        try await Self.withGateway(upstreams: ["azora-ledger": stopped.url]) { client in
             let response = try await client.execute(uri: "/ledger/accounts", method: .get)
             #expect(response.status == .serviceUnavailable)
             #expect(try Self.problem(response).code == "upstream_unavailable")

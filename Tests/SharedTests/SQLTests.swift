@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import Testing
 
 @testable import Shared
@@ -38,5 +39,31 @@ import Testing
         #expect(Timestamp.parse("2026-01-31 14:34:56.123456+02") == date)
         #expect(Timestamp.parse("2026-01-31T12:34:56Z") != nil)
         #expect(Timestamp.parse("31/01/2026") == nil)
+    }
+}
+
+@Suite struct PaginationTests {
+    struct Position: Codable, Equatable { let id: Int }
+
+    @Test func aPageFetchedWithOneExtraRowHasANextCursorThatDecodesBack() throws {
+        let page = Page(items: [1, 2, 3], limit: 2) { Position(id: $0) }
+        #expect(page.items == [1, 2])
+        let cursor = try #require(page.nextCursor)
+        let request = Request(head: .init(method: .get, scheme: "http", authority: "x", path: "/items?limit=2&cursor=\(cursor)"),
+                              body: .init(buffer: ByteBuffer()))
+        let next = try PageRequest(request)
+        #expect(next.limit == 2)
+        #expect(try next.decodeCursor(Position.self) == Position(id: 2))
+        #expect(Page(items: [1], limit: 2) { Position(id: $0) }.nextCursor == nil)
+    }
+
+    @Test func aBadLimitOrCursorIsRefusedNamingIt() throws {
+        func request(_ query: String) -> Request {
+            Request(head: .init(method: .get, scheme: "http", authority: "x", path: "/items?\(query)"), body: .init(buffer: ByteBuffer()))
+        }
+        #expect(throws: Problem.invalid("limit", "must be a whole number from 1 to 200")) { try PageRequest(request("limit=0")) }
+        let page = try PageRequest(request("cursor=garbage"))
+        let problem = #expect(throws: Problem.self) { try page.decodeCursor(Position.self) }
+        #expect(problem?.fieldErrors.first?.field == "cursor")
     }
 }

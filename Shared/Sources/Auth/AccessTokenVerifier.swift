@@ -147,12 +147,3 @@ public actor AccessTokenVerifier {
         return header
     }
 }
-
-extension Data {
-    /// Decodes base64url without padding (RFC 4648 §5), as JWTs use it.
-    init?(base64URLEncoded text: String) {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        self.init(base64Encoded: base64)
-    }
-}

@@ -5,7 +5,7 @@ import HTTPTypes
 ///
 /// Services with richer domain errors declare their own `ProblemError` types; this one is
 /// for the common cases, so that their status codes and codes are the same across the fleet.
-public struct Problem: ProblemError, CustomStringConvertible {
+public struct Problem: ProblemError, CustomStringConvertible, Equatable {
     public var status: HTTPResponse.Status
     public var code: String
     public var detail: String
