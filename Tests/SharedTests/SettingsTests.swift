@@ -6,7 +6,7 @@ import Testing
     @Test func defaultsServeTheLocalStack() throws {
         let member = try #require(Fleet.member(named: "azora-ledger"))
         let database = try DatabaseSettings(settings: .values([:]), member: member)
-        #expect(database.url == "postgres://ledger:ledger-local@127.0.0.1:5432/azora")
+        #expect(database.url == "postgres://ledger:ledger-local@127.0.0.1:15432/azora")
         #expect(database.schema == "ledger")
         let server = try ServerSettings(settings: .values([:]), member: member)
         #expect(server.port == 8118)

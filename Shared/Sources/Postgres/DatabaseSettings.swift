@@ -38,7 +38,7 @@ public struct DatabaseSettings: Sendable {
     public init(settings: Settings, member: FleetMember) throws(SettingsError) {
         let schema = settings.string("DATABASE_SCHEMA", default: member.schema ?? member.name)
         let url = try settings.url(
-            "DATABASE_URL", default: "postgres://\(schema):\(schema)-local@127.0.0.1:5432/azora",
+            "DATABASE_URL", default: "postgres://\(schema):\(schema)-local@127.0.0.1:15432/azora",
             schemes: ["postgres", "postgresql"])
         self.init(
             url: url.absoluteString,

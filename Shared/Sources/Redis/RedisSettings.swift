@@ -49,7 +49,7 @@ public struct RedisSettings: Sendable {
     /// Reads the settings; the default reaches the local stack's Redis.
     /// - Throws: `SettingsError` for a malformed value.
     public init(settings: Settings) throws(SettingsError) {
-        let url = settings.raw("REDIS_URL", secret: true) ?? "redis://127.0.0.1:6379"
+        let url = settings.raw("REDIS_URL", secret: true) ?? "redis://127.0.0.1:16379"
         guard
             let parsed = RedisSettings(
                 url: url,
