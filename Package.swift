@@ -43,11 +43,13 @@ let package = Package(
                        providers: [.apt(["libpq-dev"])]),
         // hiredis's pkg-config file carries a flag SwiftPM refuses, so the module map links it by name.
         .systemLibrary(name: "CHiredis", path: "Shared/CHiredis", providers: [.apt(["libhiredis-dev"])]),
+        // libcurl speaks SMTP with STARTTLS and AUTH, which the mailer needs.
+        .systemLibrary(name: "CCurl", path: "Shared/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         .target(
             name: "Shared",
             dependencies: [
-                "CLibPQ", "CHiredis",
+                "CLibPQ", "CHiredis", "CCurl",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

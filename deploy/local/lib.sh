@@ -33,7 +33,7 @@ ensure_packages() {
 }
 
 # The packages the build and the local servers need.
-BASE_PACKAGES=(libpq-dev libhiredis-dev libssl-dev postgresql redis-server curl ca-certificates)
+BASE_PACKAGES=(libpq-dev libhiredis-dev libssl-dev libcurl4-openssl-dev libargon2-dev postgresql redis-server curl ca-certificates)
 
 # Prints "name port schema" for the gateway and every fleet member whose Services/<name>/ exists.
 # The gateway's schema is "-". Reads the port table in Fleet.swift, one member per line.
