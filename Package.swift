@@ -111,6 +111,7 @@ let package = Package(
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             path: "Gateway/Sources",
             swiftSettings: swiftSettings

@@ -3,8 +3,9 @@ import Configuration
 import Hummingbird
 import Shared
 
-/// Builds the gateway: the standard middleware, CORS, its own health and metrics, and a
-/// reverse proxy for every public path of the fleet.
+/// Builds the gateway: the standard middleware, CORS, its own health and metrics, access-token
+/// checks on every route that is not public, rate limits, and a reverse proxy for every public
+/// path of the fleet.
 public func buildApplication(reader: ConfigReader) async throws -> some ApplicationProtocol {
     let runtime = try ServiceRuntime(name: "gateway", reader: reader)
     let settings = try GatewaySettings(runtime: runtime)
@@ -17,6 +18,12 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
 
     let router = try runtime.makeRouter(authenticate: false)
     router.add(middleware: AllowedOriginsCORSMiddleware(allowedOrigins: settings.corsAllowedOrigins))
+    router.add(middleware: AccessTokenGate(publicRoutes: .fleet, verifier: try runtime.tokenVerifier()))
+    if settings.rateLimitsEnabled {
+        // Redis being down must not make the gateway unready: the limiter falls back to this process.
+        let store = RedisRateLimitStore(redis: try runtime.redis(requiredForReadiness: false))
+        router.add(middleware: RateLimitMiddleware(policies: settings.rateLimits, limiter: RateLimiter(redis: store, logger: runtime.logger)))
+    }
 
     let proxy = ReverseProxy(routes: .fleet, upstreams: settings.upstreams, client: upstreamClient.client,
                              timeout: settings.upstreamTimeout)

@@ -10,6 +10,10 @@ struct GatewaySettings: Sendable {
     let connectTimeout: Duration
     /// Origins allowed by CORS (`CORS_ALLOWED_ORIGINS`, comma-separated; `*` for any).
     let corsAllowedOrigins: [String]
+    /// The rate-limit policies (`RATE_LIMIT_POLICIES`, a JSON array; see `RateLimitPolicies.read`).
+    let rateLimits: RateLimitPolicies
+    /// Whether rate limits are on at all (`RATE_LIMITS`, default true).
+    let rateLimitsEnabled: Bool
 
     init(runtime: ServiceRuntime) throws {
         let settings = runtime.settings
@@ -26,5 +30,7 @@ struct GatewaySettings: Sendable {
         upstreamTimeout = try settings.milliseconds("UPSTREAM_TIMEOUT_MS", default: .seconds(30))
         connectTimeout = try settings.milliseconds("UPSTREAM_CONNECT_TIMEOUT_MS", default: .seconds(2))
         corsAllowedOrigins = settings.list("CORS_ALLOWED_ORIGINS", default: ["http://localhost:3000"])
+        rateLimits = try RateLimitPolicies.read(from: settings)
+        rateLimitsEnabled = try settings.bool("RATE_LIMITS", default: true)
     }
 }

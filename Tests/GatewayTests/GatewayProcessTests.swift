@@ -16,18 +16,23 @@ import Testing
     }
 
     @Test func sigtermLetsARequestInFlightFinish() async throws {
+        let key = TestSigningKey()
         let router = Router()
         router.get("/ledger/slow") { _, _ -> String in
             try await Task.sleep(for: .seconds(1))
             return "finished"
         }
+        router.get("/.well-known/jwks.json") { _, _ in TestSigningKey.jwks([key]) }
         let upstream = try await LocalServer.start(router: router)
         defer { Task { await upstream.stop() } }
         let gateway = try await FleetProcess.start(
-            "gateway", environment: ["SERVICES": "azora-ledger", "AZORA_LEDGER_URL": upstream.url])
+            "gateway", environment: ["SERVICES": "azora-ledger", "AZORA_LEDGER_URL": upstream.url,
+                                     "AUTH_SERVICE_URL": upstream.url, "RATE_LIMITS": "false"])
         defer { gateway.stop() }
 
-        async let answer = HTTPClient.shared.execute(HTTPClientRequest(url: gateway.url + "/ledger/slow"), timeout: .seconds(10))
+        var request = HTTPClientRequest(url: gateway.url + "/ledger/slow")
+        request.headers.add(name: "Authorization", value: "Bearer \(try await key.token())")
+        async let answer = HTTPClient.shared.execute(request, timeout: .seconds(10))
         try await Task.sleep(for: .milliseconds(300))
         gateway.signal(SIGTERM)
         let response = try await answer

@@ -13,6 +13,9 @@ import Testing
 
 /// The gateway in front of fake upstreams on real sockets.
 @Suite struct ReverseProxyTests {
+    /// The key the fake auth-service publishes; requests carry tokens it signed.
+    static let key = TestSigningKey()
+
     /// A fake azora-ledger: echoes what it received, hashes uploads, serves large and slow bodies.
     static func startUpstream() async throws -> LocalServer {
         let router = Router()
@@ -42,20 +45,27 @@ import Testing
             return "late"
         }
         router.get("/metrics") { _, _ in "upstream_secret_metric 1" }
+        router.get("/.well-known/jwks.json") { _, _ in TestSigningKey.jwks([key]) }
         router.get("/health/ready") { _, _ in "{}" }
         return try await LocalServer.start(router: router)
     }
 
+    /// Runs a test against the gateway in front of the given upstreams; the first one also plays
+    /// auth-service's key set, and the client signs every request in unless told otherwise.
     static func withGateway(
-        upstreams: [String: String], extra: [String: String] = [:],
+        upstreams: [String: String], extra: [String: String] = [:], signedIn: Bool = true,
         _ test: @escaping @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
         var values = ["SERVICES": upstreams.keys.sorted().joined(separator: ","), "UPSTREAM_TIMEOUT_MS": "10000",
-                      "MAX_BODY_BYTES": String(64 << 20)]
+                      "MAX_BODY_BYTES": String(64 << 20), "RATE_LIMITS": "false",
+                      "AUTH_SERVICE_URL": upstreams[upstreams.keys.sorted()[0]]!]
         for (name, url) in upstreams { values[Fleet.member(named: name)!.urlSetting] = url }
         values.merge(extra) { $1 }
         let application = try await buildApplication(reader: Settings.values(values).reader)
-        try await application.test(.live, test)
+        let token = try await key.token()
+        try await application.test(.live) { client in
+            try await test(signedIn ? SignedInClient(client: client, token: token) : client)
+        }
     }
 
     static func problem(_ response: TestResponse) throws -> ProblemDocument {
@@ -80,8 +90,9 @@ import Testing
         let upstream = try await Self.startUpstream()
         defer { Task { await upstream.stop() } }
         try await Self.withGateway(upstreams: ["azora-ledger": upstream.url]) { client in
-            let url = "http://127.0.0.1:\(try #require(client.port))/ledger/download"
-            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(try #require(client.port))/ledger/download")
+            request.headers.add(name: "Authorization", value: "Bearer \(try await Self.key.token())")
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
             #expect(response.status.code == 200)
             var count = 0
             var intact = true
@@ -108,7 +119,9 @@ import Testing
         // A bound port that does not listen refuses connections and cannot be reused meanwhile.
         let stopped = try BoundSocket()
         defer { stopped.close() }
-        try await Self.withGateway(upstreams: ["azora-ledger": stopped.url]) { client in
+        let keys = try await Self.startUpstream()
+        defer { Task { await keys.stop() } }
+        try await Self.withGateway(upstreams: ["azora-ledger": stopped.url], extra: ["AUTH_SERVICE_URL": keys.url]) { client in
             let response = try await client.execute(uri: "/ledger/accounts", method: .get)
             #expect(response.status == .serviceUnavailable)
             #expect(try Self.problem(response).code == "upstream_unavailable")
@@ -140,14 +153,15 @@ import Testing
             request.headers.add(name: "Connection", value: "keep-alive, x-private-hop")
             request.headers.add(name: "X-Private-Hop", value: "secret")
             request.headers.add(name: "TE", value: "trailers")
-            request.headers.add(name: "Authorization", value: "Bearer token-123")
+            let token = try await Self.key.token()
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
             request.headers.add(name: "X-Request-Id", value: "req-from-client")
             let answer = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
             let seen = String(buffer: try await answer.body.collect(upTo: 1 << 20))
             #expect(!seen.contains("x-private-hop"))
             #expect(!seen.contains("keep-alive"))
             #expect(!seen.contains("\nte:"))
-            #expect(seen.contains("authorization: Bearer token-123"))
+            #expect(seen.contains("authorization: Bearer \(token)"))
             #expect(seen.contains("x-forwarded-for: 127.0.0.1"))
             #expect(seen.contains("x-forwarded-proto: http"))
             #expect(seen.contains("x-request-id: req-from-client"))
@@ -184,5 +198,19 @@ import Testing
                 uri: "/ledger/echo-headers", method: .get, headers: [.origin: "https://evil.example"])
             #expect(other.headers[.accessControlAllowOrigin] == nil)
         }
+    }
+}
+
+/// A test client that sends `Authorization: Bearer <token>` with every request that has none.
+struct SignedInClient: TestClientProtocol {
+    let client: any TestClientProtocol
+    let token: String
+
+    var port: Int? { client.port }
+
+    func executeRequest(uri: String, method: HTTPRequest.Method, headers: HTTPFields, body: ByteBuffer?) async throws -> TestResponse {
+        var headers = headers
+        if headers[.authorization] == nil { headers[.authorization] = "Bearer \(token)" }
+        return try await client.executeRequest(uri: uri, method: method, headers: headers, body: body)
     }
 }

@@ -127,12 +127,16 @@ public struct ProblemDocument: Codable, Sendable {
         try container.encode(members)
     }
 
-    /// The response carrying this document, with `Retry-After` when it says when to retry.
+    /// The response carrying this document, with `Retry-After` when it says when to retry, and
+    /// the `WWW-Authenticate` challenge of RFC 6750 on a 401.
     public func response() -> Response {
         let data = (try? JSONCoding.makeEncoder().encode(self)) ?? Data()
         var headers: HTTPFields = [.contentType: "application/problem+json", .contentLength: String(data.count)]
         if case .number(let seconds) = extensions["retryAfter"] {
             headers[.retryAfter] = String(Int(seconds.rounded(.up)))
+        }
+        if status == 401 {
+            headers[.wwwAuthenticate] = #"Bearer realm="azora""#
         }
         return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

@@ -60,6 +60,11 @@ public struct RedisError: Error, CustomStringConvertible, Sendable {
     /// What Redis or hiredis said.
     public let message: String
 
+    public init(kind: Kind, message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
     public var description: String { "Redis \(kind == .server ? "error" : "connection error"): \(message)" }
 }
 

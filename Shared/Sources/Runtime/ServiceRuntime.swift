@@ -78,11 +78,15 @@ public final class ServiceRuntime {
     }
 
     /// The process's Redis, checked by `/health/ready`.
-    public func redis() throws -> RedisClient {
+    /// - Parameter requiredForReadiness: whether `/health/ready` fails while Redis does not answer;
+    ///   `false` for a process that keeps serving without it (the gateway's rate limits fall back).
+    public func redis(requiredForReadiness: Bool = true) throws -> RedisClient {
         if let openedRedis { return openedRedis }
         let redis = RedisClient(settings: try RedisSettings(settings: settings), logger: logger)
         services.append(redis)
-        readinessChecks.add(ReadinessCheck("redis") { try await redis.ping() })
+        if requiredForReadiness {
+            readinessChecks.add(ReadinessCheck("redis") { try await redis.ping() })
+        }
         openedRedis = redis
         return redis
     }
