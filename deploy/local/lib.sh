@@ -51,6 +51,12 @@ existing_services() {
     fleet_rows | awk '$1 != "gateway" { printf "%s%s", sep, $1; sep = "," }'
 }
 
+# A name as an environment variable: azora-ledger → AZORA_LEDGER.
+env_name() { echo "$1" | tr 'a-z-' 'A-Z_'; }
+
+# 32 random bytes, base64url without padding.
+random_secret() { head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n'; }
+
 # A TCP port that nobody listens on right now.
 free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -108,10 +114,16 @@ create_service_roles() {
     local port=$1
     psql_admin "$port" postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'azora'" | grep -q 1 ||
         psql_admin "$port" postgres -c "CREATE DATABASE azora"
+    shared_extensions_sql | psql_admin "$port" azora
     local schema
     while read -r _ _ schema; do
         [ "$schema" = - ] || service_role_sql "$schema" | psql_admin "$port" azora
     done < <(fleet_rows)
+}
+
+# Extensions only a superuser may create; services use them schema-qualified (public.similarity).
+shared_extensions_sql() {
+    echo "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;"
 }
 
 # The SQL that gives SCHEMA a login role and a schema of its own, both named after it, with the

@@ -33,6 +33,20 @@ fi
 
 ensure_packages "${BASE_PACKAGES[@]}" python3
 
+# Local-only secrets, made once and kept in .local/secrets.env: the key that encrypts
+# auth-service's signing keys, and each service's client secret for service-to-service calls.
+SECRETS="$LOCAL/secrets.env"
+touch "$SECRETS" && chmod 600 "$SECRETS"
+add_secret() { grep -q "^$1=" "$SECRETS" || echo "$1=$(random_secret)" >>"$SECRETS"; }
+add_secret KEY_ENCRYPTION_KEY
+while read -r name _ _; do
+    [ "$name" = gateway ] || add_secret "CLIENT_SECRET_$(env_name "$name")"
+done < <(fleet_rows)
+# shellcheck source=/dev/null
+source "$SECRETS"
+export MAIL_DROP_FOLDER="$LOCAL/mail"
+export OBJECT_STORE_FOLDER="$LOCAL/objects"
+
 say "building ($CONFIGURATION)"
 (cd "$AZORA_ROOT" && swift build -c "$CONFIGURATION")
 BIN_DIR=$(cd "$AZORA_ROOT" && swift build -c "$CONFIGURATION" --show-bin-path)
@@ -50,7 +64,8 @@ stop_everything() {
     say "stopped"
 }
 trap stop_everything EXIT
-trap 'exit 130' INT TERM
+# Ctrl-C is how the stack is meant to stop: a clean exit, not an error.
+trap 'exit 0' INT TERM
 
 say "starting PostgreSQL on 127.0.0.1:$PG_PORT and Redis on 127.0.0.1:$REDIS_PORT"
 start_postgres "$PG_FOLDER" "$PG_PORT"
@@ -63,10 +78,24 @@ start_member() {
     local environment=(PORT="$port" REDIS_URL="redis://127.0.0.1:$REDIS_PORT")
     [ "$schema" != - ] && environment+=(DATABASE_URL="$(service_database_url "$schema" "$PG_PORT")")
     [ "$name" = gateway ] && environment+=(SERVICES="$(existing_services)")
+    [ "$name" = auth-service ] && environment+=(KEY_ENCRYPTION_KEY="$KEY_ENCRYPTION_KEY" SERVICE_CLIENT_SECRETS="$(client_secrets)")
+    local secret_name
+    secret_name="CLIENT_SECRET_$(env_name "$name")"
+    [ -n "${!secret_name:-}" ] && environment+=(SERVICE_CLIENT_SECRET="${!secret_name}")
     : >"$LOGS/$name.log"
     env "${environment[@]}" "$BIN_DIR/$name" \
         > >(tee -a "$LOGS/$name.log" | sed -u "s/^/$(printf '%-28s' "[$name]")/") 2>&1 &
     PIDS+=($!)
+}
+
+# auth-service's list of service clients: name:secret,name:secret.
+client_secrets() {
+    local name secret_name list=()
+    while read -r name _ _; do
+        secret_name="CLIENT_SECRET_$(env_name "$name")"
+        [ -n "${!secret_name:-}" ] && list+=("$name:${!secret_name}")
+    done < <(fleet_rows)
+    (IFS=,; echo "${list[*]}")
 }
 
 ROWS=$(fleet_rows)
@@ -91,6 +120,7 @@ say "the local stack is ready"
     printf '  %-28s %s\n' Redis "redis://127.0.0.1:$REDIS_PORT"
     printf '  %-28s %s\n' "first admin" "$ADMIN_EMAIL / $ADMIN_PASSWORD"
     printf '  %-28s %s\n' logs "$LOGS/<name>.log"
+    printf '  %-28s %s\n' mail "$MAIL_DROP_FOLDER (each message as an .eml file; set SMTP_URL to send for real)"
     printf '  Ctrl-C stops everything.\n'
 } >&2
 

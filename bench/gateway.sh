@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# The gateway against nginx: wrk sends the same authenticated GET to user-service once through
+# the gateway (token verification and rate limiting on) and once through nginx configured as a
+# plain reverse proxy to the same service, in alternating rounds. Prints requests/s and p99 of
+# each round, the medians, their ratio, and each process's idle resident memory.
+#
+# Settings (environment): ROUNDS (3), DURATION (10s), CONNECTIONS (32), THREADS (2).
+source "$(dirname "$0")/../deploy/local/lib.sh"
+
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-32}
+THREADS=${THREADS:-2}
+
+ensure_packages "${BASE_PACKAGES[@]}" python3 wrk nginx
+
+say "building the gateway, auth-service and user-service (release)"
+(cd "$AZORA_ROOT" && swift build -c release --product gateway --product auth-service --product user-service)
+BIN=$(cd "$AZORA_ROOT" && swift build -c release --show-bin-path)
+
+SCRATCH=$(mktemp -d /tmp/azora-bench.XXXXXX)
+chmod 755 "$SCRATCH"
+PG_PORT=$(free_port)
+REDIS_PORT=$(free_port)
+PIDS=()
+cleanup() {
+    [ ${#PIDS[@]} -gt 0 ] && kill -TERM "${PIDS[@]}" 2>/dev/null
+    wait 2>/dev/null
+    stop_redis "$SCRATCH/redis" "$REDIS_PORT"
+    stop_postgres "$SCRATCH/postgres"
+    rm -rf "$SCRATCH"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+start_postgres "$SCRATCH/postgres" "$PG_PORT"
+start_redis "$SCRATCH/redis" "$REDIS_PORT"
+create_service_roles "$PG_PORT"
+
+AUTH_PORT=$(free_port)
+USERS_PORT=$(free_port)
+GATEWAY_PORT=$(free_port)
+NGINX_PORT=$(free_port)
+ADMIN_EMAIL=bench@azora.local
+ADMIN_PASSWORD=bench-password-$(random_secret)
+COMMON=(REDIS_URL="redis://127.0.0.1:$REDIS_PORT" LOG_LEVEL=warning AUTH_SERVICE_URL="http://127.0.0.1:$AUTH_PORT"
+        USER_SERVICE_URL="http://127.0.0.1:$USERS_PORT" MAIL_DROP_FOLDER="$SCRATCH/mail")
+
+env "${COMMON[@]}" PORT="$AUTH_PORT" DATABASE_URL="$(service_database_url auth "$PG_PORT")" \
+    KEY_ENCRYPTION_KEY="$(random_secret)" ADMIN_EMAIL="$ADMIN_EMAIL" ADMIN_PASSWORD="$ADMIN_PASSWORD" \
+    ACCESS_TOKEN_TTL=3600 "$BIN/auth-service" >"$SCRATCH/auth.log" 2>&1 &
+PIDS+=($!)
+env "${COMMON[@]}" PORT="$USERS_PORT" DATABASE_URL="$(service_database_url users "$PG_PORT")" \
+    OBJECT_STORE_FOLDER="$SCRATCH/objects" "$BIN/user-service" >"$SCRATCH/users.log" 2>&1 &
+PIDS+=($!)
+USERS_PID=$!
+# Limits high enough never to refuse, so the gateway does all the work but the bench is not throttled.
+env "${COMMON[@]}" PORT="$GATEWAY_PORT" SERVICES=auth-service,user-service \
+    RATE_LIMIT_POLICIES='[{"name":"bench","limit":100000000,"windowSeconds":60,"routes":["/**"]}]' \
+    "$BIN/gateway" >"$SCRATCH/gateway.log" 2>&1 &
+PIDS+=($!)
+GATEWAY_PID=$!
+
+cat >"$SCRATCH/nginx.conf" <<NGINX
+$([ "$(id -u)" = 0 ] && echo "user nobody nogroup;")
+worker_processes auto;
+pid $SCRATCH/nginx.pid;
+error_log $SCRATCH/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    upstream users { server 127.0.0.1:$USERS_PORT; keepalive 64; }
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        location / {
+            proxy_pass http://users;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header X-Forwarded-For \$remote_addr;
+        }
+    }
+}
+NGINX
+nginx -p "$SCRATCH" -c "$SCRATCH/nginx.conf" -g 'daemon off;' &
+PIDS+=($!)
+NGINX_PID=$!
+
+for port in "$AUTH_PORT" "$USERS_PORT" "$GATEWAY_PORT"; do
+    wait_until_ready "http://127.0.0.1:$port/health/ready" 60 || die "a service did not start; logs in $SCRATCH"
+done
+
+# The admin signs in through the gateway; user-service learns of the account through the event bus.
+TOKEN=$(curl -fsS -H 'Content-Type: application/json' \
+    -d "{\"email\":\"$ADMIN_EMAIL\",\"password\":\"$ADMIN_PASSWORD\"}" \
+    "http://127.0.0.1:$GATEWAY_PORT/auth/login" | python3 -c 'import json, sys; print(json.load(sys.stdin)["accessToken"])')
+URL_PATH=/users/me
+for _ in $(seq 1 100); do
+    curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$GATEWAY_PORT$URL_PATH" && break
+    sleep 0.1
+done
+curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$NGINX_PORT$URL_PATH" ||
+    die "GET $URL_PATH does not answer through nginx"
+
+rss() { awk '/VmRSS/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$1/status"; }
+say "idle resident memory"
+printf '  %-14s %s\n' gateway "$(rss "$GATEWAY_PID")" user-service "$(rss "$USERS_PID")" "nginx (master)" "$(rss "$NGINX_PID")"
+
+# One wrk run; prints "requests/s p99-ms".
+measure() {
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "Authorization: Bearer $TOKEN" "$1" | awk '
+        /Requests\/sec/ { rps = $2 }
+        /^ +99%/ { v = $2; unit = v; gsub(/[0-9.]/, "", unit); gsub(/[a-z]/, "", v)
+                   p99 = (unit == "us") ? v / 1000 : (unit == "s") ? v * 1000 : v }
+        / Non-2xx/ { bad = $NF }
+        END { if (bad > 0) { print "non-2xx answers: " bad > "/dev/stderr"; exit 1 } printf "%.0f %.2f\n", rps, p99 }'
+}
+
+say "wrk: $ROUNDS alternating rounds of $DURATION, $CONNECTIONS connections, GET $URL_PATH"
+gateway_rps=()
+nginx_rps=()
+for round in $(seq 1 "$ROUNDS"); do
+    read -r rps p99 < <(measure "http://127.0.0.1:$GATEWAY_PORT$URL_PATH")
+    gateway_rps+=("$rps")
+    printf '  round %d  gateway  %8s req/s  p99 %7s ms\n' "$round" "$rps" "$p99"
+    read -r rps p99 < <(measure "http://127.0.0.1:$NGINX_PORT$URL_PATH")
+    nginx_rps+=("$rps")
+    printf '  round %d  nginx    %8s req/s  p99 %7s ms\n' "$round" "$rps" "$p99"
+done
+
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+g=$(median "${gateway_rps[@]}")
+n=$(median "${nginx_rps[@]}")
+say "medians: gateway $g req/s, nginx $n req/s, gateway/nginx = $(awk -v g="$g" -v n="$n" 'BEGIN { printf "%.2f", g / n }') (target at least 0.80)"
