@@ -53,7 +53,8 @@ public struct MailDeliveryError: Error, CustomStringConvertible {
 extension MailMessage {
     /// Refuses a recipient or subject that could smuggle in headers, or a recipient that is not an address.
     func validate() throws {
-        let oneLine = { (text: String) in !text.contains { $0 == "\r" || $0 == "\n" } }
+        // By scalar: "\r\n" is one Character in Swift, equal to neither "\r" nor "\n".
+        let oneLine = { (text: String) in !text.unicodeScalars.contains { $0 == "\r" || $0 == "\n" } }
         guard oneLine(to), oneLine(subject), to.contains("@") else {
             throw MailDeliveryError(description: "refused to send: the recipient or subject is not a single line, or the recipient is not an address")
         }
@@ -73,7 +74,7 @@ private struct SMTPSession: Sendable {
         _ = Self.globalInit
         guard let handle = curl_easy_init() else { throw MailDeliveryError(description: "libcurl could not start a session") }
         defer { curl_easy_cleanup(handle) }
-        var recipients: UnsafeMutablePointer<curl_slist>? = curl_slist_append(nil, "<\(recipient)>")
+        let recipients = curl_slist_append(nil, "<\(recipient)>")
         defer { curl_slist_free_all(recipients) }
         let upload = Upload(data: document)
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
@@ -98,6 +99,8 @@ private struct SMTPSession: Sendable {
         code = code == CURLE_OK ? azora_curl_set_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer) : code
         if let user, code == CURLE_OK {
             code = azora_curl_set_string(handle, CURLOPT_USERNAME, user)
+            // The credentials ride on the AUTH command itself (RFC 4954 initial response).
+            code = code == CURLE_OK ? azora_curl_set_long(handle, CURLOPT_SASL_IR, 1) : code
             code = code == CURLE_OK ? azora_curl_set_string(handle, CURLOPT_PASSWORD, password ?? "") : code
         }
         let unmanaged = Unmanaged.passRetained(upload)
@@ -105,7 +108,6 @@ private struct SMTPSession: Sendable {
         code = code == CURLE_OK ? azora_curl_set_pointer(handle, CURLOPT_READDATA, unmanaged.toOpaque()) : code
         code = code == CURLE_OK ? azora_curl_set_read_function(handle, Upload.read) : code
         code = code == CURLE_OK ? curl_easy_perform(handle) : code
-        recipients = recipients ?? nil
         guard code == CURLE_OK else {
             let detail = errorBuffer.pointee != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
             throw MailDeliveryError(description: "SMTP delivery failed: \(detail)")
