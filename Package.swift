@@ -122,7 +122,12 @@ let package = Package(
                     swiftSettings: testSwiftSettings),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")], path: "Tests/GatewayTests",
                     swiftSettings: testSwiftSettings),
-        .testTarget(name: "FleetTests", dependencies: ["Shared", "TestSupport"], path: "Tests/FleetTests",
+        .testTarget(name: "FleetTests", dependencies: [
+                        "Shared", "TestSupport",
+                        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                        .product(name: "NIOCore", package: "swift-nio"),
+                        .product(name: "NIOHTTP1", package: "swift-nio"),
+                    ], path: "Tests/FleetTests",
                     swiftSettings: testSwiftSettings),
     ] + services.flatMap(serviceTargets)
 )
