@@ -5,6 +5,7 @@ import PackageDescription
 /// folder `Services/<name>/` (see `Services/README.md`). The port and schema of every
 /// planned service live in `Shared/Sources/Fleet/Fleet.swift`.
 let services: [(name: String, module: String)] = [
+    (name: "auth-service", module: "AuthService"),
 ]
 
 let swiftSettings: [SwiftSetting] = [
@@ -44,12 +45,14 @@ let package = Package(
         // hiredis's pkg-config file carries a flag SwiftPM refuses, so the module map links it by name.
         .systemLibrary(name: "CHiredis", path: "Shared/CHiredis", providers: [.apt(["libhiredis-dev"])]),
         // libcurl speaks SMTP with STARTTLS and AUTH, which the mailer needs.
+        // The reference argon2 implementation, for password hashes.
+        .systemLibrary(name: "CArgon2", path: "Shared/CArgon2", providers: [.apt(["libargon2-dev"])]),
         .systemLibrary(name: "CCurl", path: "Shared/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         .target(
             name: "Shared",
             dependencies: [
-                "CLibPQ", "CHiredis", "CCurl",
+                "CLibPQ", "CHiredis", "CCurl", "CArgon2",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -151,9 +154,10 @@ func serviceTargets(_ service: (name: String, module: String)) -> [Target] {
         ),
         .testTarget(
             name: "\(service.module)Tests",
-            dependencies: [.target(name: service.module), "TestSupport"],
+            dependencies: [.target(name: service.module), "TestSupport",
+                           .product(name: "HummingbirdTesting", package: "hummingbird")],
             path: "Tests/\(service.module)Tests",
-            swiftSettings: swiftSettings
+            swiftSettings: testSwiftSettings
         ),
     ]
 }

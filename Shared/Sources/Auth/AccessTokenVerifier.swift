@@ -13,9 +13,10 @@ import NIOHTTP1
 /// so a stream of forged key ids cannot turn it into a load generator. Only asymmetric
 /// algorithms are accepted, a key id is required, and the issuer and expiry are checked.
 public actor AccessTokenVerifier {
-    private let jwksURL: String
+    /// Where the key set comes from, for logs.
+    private let source: String
+    private let fetchKeySet: @Sendable () async throws -> Data
     private let issuer: String
-    private let httpClient: HTTPClient
     private let minimumRefetchInterval: Duration
     private let maximumKeyAge: Duration
     private let logger: Logger
@@ -37,9 +38,23 @@ public actor AccessTokenVerifier {
     public init(jwksURL: String, issuer: String, httpClient: HTTPClient = PeerHTTPClient.shared,
                 minimumRefetchInterval: Duration = .seconds(30), maximumKeyAge: Duration = .seconds(600),
                 logger: Logger) {
-        self.jwksURL = jwksURL
+        self.init(source: jwksURL, issuer: issuer, minimumRefetchInterval: minimumRefetchInterval,
+                  maximumKeyAge: maximumKeyAge, logger: logger) {
+            let response = try await httpClient.execute(HTTPClientRequest(url: jwksURL), timeout: .seconds(5))
+            guard response.status == .ok else { throw JWKSFetchError(status: Int(response.status.code)) }
+            return Data(buffer: try await response.body.collect(upTo: 1 << 20))
+        }
+    }
+
+    /// Creates a verifier that reads the key set from elsewhere: auth-service verifies its own
+    /// tokens against its own key store, without a request to itself.
+    /// - Parameter fetchKeySet: returns a JWKS document.
+    public init(source: String, issuer: String, minimumRefetchInterval: Duration = .seconds(30),
+                maximumKeyAge: Duration = .seconds(600), logger: Logger,
+                fetchKeySet: @escaping @Sendable () async throws -> Data) {
+        self.source = source
+        self.fetchKeySet = fetchKeySet
         self.issuer = issuer
-        self.httpClient = httpClient
         self.minimumRefetchInterval = minimumRefetchInterval
         self.maximumKeyAge = maximumKeyAge
         self.logger = logger
@@ -97,7 +112,7 @@ public actor AccessTokenVerifier {
             try await task.value
         } catch {
             // Keep verifying with the keys we have; only with none at all is this a 503.
-            logger.warning("cannot fetch the signing keys", metadata: ["url": "\(jwksURL)", "error": "\(error)"])
+            logger.warning("cannot fetch the signing keys", metadata: ["source": "\(source)", "error": "\(error)"])
             lastFetch = .now
             if knownKeyIDs.isEmpty {
                 throw Problem.unavailable("keys_unavailable", "the signing keys cannot be fetched; try again shortly",
@@ -107,11 +122,7 @@ public actor AccessTokenVerifier {
     }
 
     private func fetchKeys() async throws {
-        let request = HTTPClientRequest(url: jwksURL)
-        let response = try await httpClient.execute(request, timeout: .seconds(5))
-        guard response.status == .ok else { throw JWKSFetchError(status: Int(response.status.code)) }
-        let body = try await response.body.collect(upTo: 1 << 20)
-        let jwks = try JSONDecoder().decode(JWKS.self, from: Data(buffer: body))
+        let jwks = try JSONDecoder().decode(JWKS.self, from: try await fetchKeySet())
         let fresh = JWTKeyCollection()
         var ids: Set<String> = []
         for key in jwks.keys {

@@ -188,14 +188,20 @@ public final class ServiceRuntime {
     /// The application: the router, served on `HOST:PORT`, with the runtime's services, the
     /// start-up work run before the server listens, and graceful shutdown on SIGTERM/SIGINT.
     public func makeApplication(router: Router<AppRequestContext>) -> some ApplicationProtocol {
+        // Connections run from the start (migrations need them); everything else waits for start-up.
+        let gate = StartupGate()
+        let gated: [any Service] = services.map { service in
+            service is Database || service is RedisClient ? service : GatedService(base: service, gate: gate)
+        }
         var application = Application(
             router: router,
             configuration: .init(address: .hostname(server.host, port: server.port), serverName: member.name),
-            services: services,
+            services: gated,
             logger: logger)
         for work in startupWork {
             application.beforeServerStarts(perform: work)
         }
+        application.beforeServerStarts { gate.open() }
         return application
     }
 }

@@ -1,0 +1,4 @@
+import AuthService
+import Shared
+
+await ServiceMain.run("auth-service", buildApplication(reader:))

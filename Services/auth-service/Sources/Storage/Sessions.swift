@@ -1,0 +1,118 @@
+import Foundation
+import Hummingbird
+import Shared
+
+/// What the client gets on signing in or refreshing.
+struct TokenPair: ResponseEncodable, Sendable {
+    let accessToken: String
+    let refreshToken: String
+    var tokenType = "Bearer"
+    let expiresIn: Int
+}
+
+/// Where a request came from: the address the gateway saw (the last `X-Forwarded-For` entry, which
+/// the gateway appends itself), else the connection's peer, and the user agent.
+struct ClientInfo: Sendable {
+    let ip: String?
+    let userAgent: String?
+
+    init(request: Request, context: AppRequestContext) {
+        let forwarded = request.headers[values: .init("X-Forwarded-For")!].last?
+            .split(separator: ",").last?.trimmingCharacters(in: .whitespaces)
+        ip = forwarded ?? context.remoteAddress?.ipAddress
+        userAgent = request.headers[.userAgent].map { String($0.prefix(512)) }
+    }
+}
+
+/// Logins: a session per sign-in, holding the family of refresh tokens that rotate from it.
+struct Sessions: Sendable {
+    let settings: AuthSettings
+    let keys: SigningKeys
+    let outbox: Outbox
+
+    /// Starts a session for a signed-in account and returns its first tokens.
+    func start(for account: Account, method: String, client: ClientInfo, in transaction: Transaction) async throws -> TokenPair {
+        let sessionId = UUIDv7.make()
+        try await transaction.execute("""
+            INSERT INTO sessions (id, user_id, method, ip, user_agent, expires_at)
+            VALUES (\(sessionId), \(account.id), \(method), \(client.ip), \(client.userAgent),
+                    now() + make_interval(secs => \(settings.refreshTokenLifetime)))
+            """)
+        try await outbox.publish("user.logged_in", subject: account.id.uuidString.lowercased(), data: LoggedIn(
+            userId: account.id, sessionId: sessionId, method: method, ip: client.ip, userAgent: client.userAgent), in: transaction)
+        return try await issue(sessionId: sessionId, account: account, in: transaction)
+    }
+
+    /// A new refresh token in the session's family, and an access token.
+    private func issue(sessionId: UUID, account: Account, in transaction: Transaction) async throws -> TokenPair {
+        let refreshToken = SecretToken.make()
+        try await transaction.execute("""
+            INSERT INTO refresh_tokens (token_hash, session_id) VALUES (\(SecretToken.hash(refreshToken)), \(sessionId))
+            """)
+        return TokenPair(accessToken: try await accessToken(for: account), refreshToken: refreshToken,
+                         expiresIn: settings.accessTokenLifetime)
+    }
+
+    func accessToken(for account: Account) async throws -> String {
+        try await accessToken(subject: account.id.uuidString.lowercased(), roles: account.roles)
+    }
+
+    func accessToken(subject: String, roles: [String]) async throws -> String {
+        let now = Date()
+        return try await keys.sign(AccessTokenClaims(
+            subject: subject, roles: roles, issuedAt: now,
+            expiresAt: now.addingTimeInterval(TimeInterval(settings.accessTokenLifetime)), issuer: settings.issuer))
+    }
+
+    private enum RefreshOutcome {
+        case issued(TokenPair)
+        case refused(String)
+    }
+
+    /// Rotates a refresh token. A token already rotated means a copy is in someone else's hands:
+    /// the whole family is ended (committed before the refusal is answered).
+    func refresh(_ token: String, database: Database) async throws -> TokenPair {
+        let outcome: RefreshOutcome = try await database.transaction { transaction in
+            guard let row = try await transaction.queryFirst("""
+                SELECT rt.session_id, rt.used_at, s.user_id, s.ended_at, s.expires_at
+                FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id
+                WHERE rt.token_hash = \(SecretToken.hash(token)) FOR UPDATE OF rt, s
+                """) else { return .refused("the refresh token is unknown") }
+            let (sessionId, usedAt, userId, endedAt, expiresAt) = try row.decode(UUID.self, Date?.self, UUID.self, Date?.self, Date.self)
+            if endedAt != nil { return .refused("the session has ended") }
+            if usedAt != nil {
+                try await end(sessionId: sessionId, reason: "refresh_token_reuse", in: transaction)
+                return .refused("the refresh token was already used; the session is ended in case it was stolen")
+            }
+            if expiresAt < Date() { return .refused("the session has expired") }
+            guard let account = try await Accounts.find(id: userId, in: transaction) else { return .refused("the account is gone") }
+            try await transaction.execute("UPDATE refresh_tokens SET used_at = now() WHERE token_hash = \(SecretToken.hash(token))")
+            try await transaction.execute("UPDATE sessions SET last_used_at = now() WHERE id = \(sessionId)")
+            return .issued(try await issue(sessionId: sessionId, account: account, in: transaction))
+        }
+        switch outcome {
+        case .issued(let pair): return pair
+        case .refused(let reason): throw AuthProblem.refreshRefused(reason)
+        }
+    }
+
+    func end(sessionId: UUID, reason: String, in transaction: Transaction) async throws {
+        try await transaction.execute("""
+            UPDATE sessions SET ended_at = now(), end_reason = \(reason) WHERE id = \(sessionId) AND ended_at IS NULL
+            """)
+    }
+
+    func endAll(userId: UUID, reason: String, in transaction: Transaction) async throws {
+        try await transaction.execute("""
+            UPDATE sessions SET ended_at = now(), end_reason = \(reason) WHERE user_id = \(userId) AND ended_at IS NULL
+            """)
+    }
+
+    struct LoggedIn: Encodable {
+        let userId: UUID
+        let sessionId: UUID
+        let method: String
+        let ip: String?
+        let userAgent: String?
+    }
+}
