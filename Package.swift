@@ -6,6 +6,7 @@ import PackageDescription
 /// planned service live in `Shared/Sources/Fleet/Fleet.swift`.
 let services: [(name: String, module: String)] = [
     (name: "auth-service", module: "AuthService"),
+    (name: "user-service", module: "UserService"),
 ]
 
 let swiftSettings: [SwiftSetting] = [

@@ -90,6 +90,8 @@ YAML
       SERVICE_CLIENT_SECRET: $name-local-secret
 $(peer_urls 6 ': ')
 $(auth_service_settings "$name")
+    volumes:
+      - service-data:/data
     healthcheck:
       test: ["CMD", "curl", "-fsS", "http://127.0.0.1:$port/health/ready"]
       interval: 5s
@@ -130,6 +132,8 @@ YAML
 volumes:
   postgres-data:
   redis-data:
+  # Stored objects and the mail drop, shared by the services (S3 and SMTP replace them in production).
+  service-data:
 YAML
 }
 

@@ -92,13 +92,9 @@ struct AuthHarness: Sendable {
         try MailDropFolder.messages(in: mailFolder, to: email)
     }
 
-    /// Puts an event on the bus the way a publishing service's relay does.
+    /// Puts an event on the bus the way user-service's relay does.
     func publish(_ type: String, subject: String, data: [String: JSONValue]) async throws {
-        let envelope = try EventEnvelope(type: type, source: "user-service", subject: subject, data: data)
-        let redis = RedisClient(settings: RedisSettings(url: TestEnvironment.redisURL, keyPrefix: redisPrefix)!, logger: TestLogger.make("bus"))
-        defer { Task { await redis.close() } }
-        let json = String(decoding: try JSONCoding.makeEncoder().encode(envelope), as: UTF8.self)
-        _ = try await redis.send("XADD", redis.key(EventStreams.stream(for: type)), "*", "event", json)
+        try await EventBusProbe(keyPrefix: redisPrefix).publish(type, source: "user-service", subject: subject, data: data)
     }
 
     struct HarnessError: Error, CustomStringConvertible {

@@ -35,6 +35,9 @@ final class PostgresConnection: @unchecked Sendable {
             PQfinish(connection)
             throw PostgresError(kind: .connection, message: message)
         }
+        // libpq prints server notices ("already exists, skipping") to stderr, outside the JSON
+        // log; they are informational, so they are dropped.
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
         handle = connection
     }
 

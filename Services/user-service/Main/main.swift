@@ -1,0 +1,4 @@
+import Shared
+import UserService
+
+await ServiceMain.run("user-service", buildApplication(reader:))
