@@ -37,6 +37,9 @@ enum LocalProcess {
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        // Nothing else of the test runner's: an inherited listening socket would keep a stopped
+        // test server's port open in the child, and connections to it would hang unanswered.
+        closeInheritedDescriptors(&actions)
         // The test runner's threads block some signals; the child starts with none blocked and
         // default handlers, so that SIGTERM stops it.
         var attributes = posix_spawnattr_t()
@@ -63,6 +66,21 @@ enum LocalProcess {
             throw LocalProcessError(command: path, output: String(cString: strerror(spawned)))
         }
         return pid
+    }
+
+    /// Adds "close every descriptor from 3 up" to the spawn's actions. glibc (2.34+) has that as
+    /// one action, which Swift's Glibc module does not show, so it is looked up by name; without
+    /// it each descriptor open now is closed one by one.
+    private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
+            _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
+            return
+        }
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for descriptor in open.compactMap(Int32.init) where descriptor > 2 {
+            posix_spawn_file_actions_addclose(&actions, descriptor)
+        }
     }
 
     /// Waits until a spawned program exits and returns its raw wait status.

@@ -1,6 +1,14 @@
 -- Trigram matching for typo-tolerant search; the extension lives in `public` so every schema's
--- indexes can name its operator class.
-CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
+-- indexes can name its operator class. The deployment creates it (deploy/postgres/init.sql);
+-- this covers a database without it. Two migrators creating it at once collide on the catalog's
+-- unique index; the one that loses finds it made.
+DO $$
+BEGIN
+    CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
+EXCEPTION WHEN unique_violation THEN
+    NULL;
+END
+$$;
 
 -- A profile per account, created when auth-service announces the registration.
 CREATE TABLE profiles (

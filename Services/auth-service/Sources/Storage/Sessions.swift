@@ -32,6 +32,10 @@ struct Sessions: Sendable {
 
     /// Starts a session for a signed-in account and returns its first tokens.
     func start(for account: Account, method: String, client: ClientInfo, in transaction: Transaction) async throws -> TokenPair {
+        // The account may have been erased since the password was checked: no session for it then.
+        guard try await transaction.queryFirst("SELECT 1 FROM users WHERE id = \(account.id) FOR SHARE") != nil else {
+            throw AuthProblem.invalidCredentials()
+        }
         let sessionId = UUIDv7.make()
         try await transaction.execute("""
             INSERT INTO sessions (id, user_id, method, ip, user_agent, expires_at)
