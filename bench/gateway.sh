@@ -15,7 +15,10 @@ THREADS=${THREADS:-2}
 ensure_packages "${BASE_PACKAGES[@]}" python3 wrk nginx
 
 say "building the gateway, auth-service and user-service (release)"
-(cd "$AZORA_ROOT" && swift build -c release --product gateway --product auth-service --product user-service)
+# One product per call: `swift build` honours only the last --product it is given.
+for product in gateway auth-service user-service; do
+    (cd "$AZORA_ROOT" && swift build -c release --product "$product")
+done
 BIN=$(cd "$AZORA_ROOT" && swift build -c release --show-bin-path)
 
 SCRATCH=$(mktemp -d /tmp/azora-bench.XXXXXX)
@@ -56,7 +59,7 @@ PIDS+=($!)
 USERS_PID=$!
 # Limits high enough never to refuse, so the gateway does all the work but the bench is not throttled.
 env "${COMMON[@]}" PORT="$GATEWAY_PORT" SERVICES=auth-service,user-service \
-    RATE_LIMIT_POLICIES='[{"name":"bench","limit":100000000,"windowSeconds":60,"routes":["/**"]}]' \
+    RATE_LIMIT_POLICIES='[{"name":"bench","limit":10000000,"windowSeconds":60,"routes":["/**"]}]' \
     "$BIN/gateway" >"$SCRATCH/gateway.log" 2>&1 &
 PIDS+=($!)
 GATEWAY_PID=$!
@@ -85,8 +88,13 @@ nginx -p "$SCRATCH" -c "$SCRATCH/nginx.conf" -g 'daemon off;' &
 PIDS+=($!)
 NGINX_PID=$!
 
+# The scratch folder goes on exit: show why a process did not start before it does.
+not_started() {
+    for log in "$SCRATCH"/*.log; do printf '%s:\n' "$log"; tail -n 20 "$log"; done >&2
+    die "a service did not start"
+}
 for port in "$AUTH_PORT" "$USERS_PORT" "$GATEWAY_PORT"; do
-    wait_until_ready "http://127.0.0.1:$port/health/ready" 60 || die "a service did not start; logs in $SCRATCH"
+    wait_until_ready "http://127.0.0.1:$port/health/ready" 60 || not_started
 done
 
 # The admin signs in through the gateway; user-service learns of the account through the event bus.

@@ -72,6 +72,12 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation, CustomStringConve
             parts.append(.parameter(value.postgresText))
         }
 
+        /// An optional value, sent as a parameter or NULL. Spelled out so the compiler sees the
+        /// optional is meant (and does not warn that it would print as `Optional(…)`).
+        public mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value?) {
+            parts.append(.parameter(value?.postgresText ?? nil))
+        }
+
         /// A fragment of SQL with its own parameters.
         public mutating func appendInterpolation(_ fragment: SQL) {
             parts.append(contentsOf: fragment.parts)
