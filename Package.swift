@@ -7,6 +7,7 @@ import PackageDescription
 let services: [(name: String, module: String)] = [
     (name: "auth-service", module: "AuthService"),
     (name: "user-service", module: "UserService"),
+    (name: "azora-ledger", module: "AzoraLedger"),
 ]
 
 let swiftSettings: [SwiftSetting] = [

@@ -14,3 +14,10 @@ DO $$ BEGIN
 END $$;
 CREATE SCHEMA IF NOT EXISTS "users" AUTHORIZATION "users";
 ALTER ROLE "users" SET search_path = "users";
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ledger') THEN
+        CREATE ROLE "ledger" LOGIN PASSWORD 'ledger-local';
+    END IF;
+END $$;
+CREATE SCHEMA IF NOT EXISTS "ledger" AUTHORIZATION "ledger";
+ALTER ROLE "ledger" SET search_path = "ledger";

@@ -37,6 +37,19 @@ public struct EventEnvelope: Codable, Sendable, Equatable {
         traceparent = RequestTrace.current?.trace?.traceParentHeaderValue
     }
 
+    /// Creates an envelope around a payload already in JSON form; for publishers that build many
+    /// events at once and need not encode each payload twice.
+    public init(type: String, source: String, subject: String? = nil, json data: JSONValue, id: UUID = UUIDv7.make(),
+                occurredAt: Date = Date()) {
+        self.id = id
+        self.type = type
+        self.source = source
+        self.subject = subject
+        self.occurredAt = Timestamp.rounded(occurredAt)
+        self.data = data
+        traceparent = RequestTrace.current?.trace?.traceParentHeaderValue
+    }
+
     /// Decodes the payload into the consumer's own copy of its shape.
     /// - Throws: `DecodingError` when the payload does not have that shape.
     public func decode<Payload: Decodable>(_ type: Payload.Type) throws -> Payload {

@@ -47,4 +47,20 @@ public struct Outbox: Sendable {
         let relay = relay
         transaction.afterCommit { relay.wake() }
     }
+
+    /// Records many envelopes in one statement, for changes that come in bulk (a batch of
+    /// transfers); the same as appending them one by one, in order.
+    public func append(contentsOf envelopes: [EventEnvelope], in transaction: Transaction) async throws {
+        guard !envelopes.isEmpty else { return }
+        try await transaction.execute(
+            """
+            INSERT INTO outbox (id, type, source, subject, occurred_at, data, traceparent)
+            SELECT * FROM unnest(\(envelopes.map(\.id))::uuid[], \(envelopes.map(\.type))::text[],
+                                 \(envelopes.map(\.source))::text[], \(envelopes.map(\.subject))::text[],
+                                 \(envelopes.map(\.occurredAt))::timestamptz[], \(envelopes.map(\.data))::jsonb[],
+                                 \(envelopes.map(\.traceparent))::text[])
+            """)
+        let relay = relay
+        transaction.afterCommit { relay.wake() }
+    }
 }

@@ -1,0 +1,4 @@
+import AzoraLedger
+import Shared
+
+await ServiceMain.run("azora-ledger", buildApplication(reader:))

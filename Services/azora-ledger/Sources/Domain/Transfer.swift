@@ -1,0 +1,113 @@
+import Foundation
+import Hummingbird
+import Shared
+
+/// What a transfer row is: posted at once, a reservation, or the resolution of a reservation.
+enum TransferKind: String, Codable, Sendable, PostgresTextDecodable {
+    case single, pending, post, void, expire
+
+    init?(postgresNonNullText text: String) { self.init(rawValue: text) }
+
+    var pastTense: String {
+        switch self {
+        case .single, .post: "posted"
+        case .pending: "reserved"
+        case .void: "voided"
+        case .expire: "expired"
+        }
+    }
+}
+
+/// A recorded transfer. Never changed once written.
+struct Transfer: ResponseEncodable, Sendable, Equatable {
+    let id: UUID
+    let kind: TransferKind
+    let debitAccountId: UUID
+    let creditAccountId: UUID
+    /// For a post: the amount posted; for a void or expiry: the amount released.
+    let amount: Int64
+    let currency: String
+    let code: String?
+    let metadata: JSONValue
+    /// The pending transfer a post, void or expiry resolves.
+    let pendingId: UUID?
+    /// The transfer this one reverses.
+    let reversalOf: UUID?
+    let timeoutSeconds: Int?
+    let timeoutAt: Date?
+    let createdAt: Date
+
+    var pending: Bool { kind == .pending }
+
+    static let columns: SQL = """
+        id, kind, debit_account_id, credit_account_id, amount, currency, code, metadata, pending_id, reversal_of,
+        timeout_seconds, timeout_at, created_at
+        """
+
+    init(id: UUID, kind: TransferKind, debitAccountId: UUID, creditAccountId: UUID, amount: Int64, currency: String,
+         code: String?, metadata: JSONValue, pendingId: UUID? = nil, reversalOf: UUID? = nil,
+         timeoutSeconds: Int? = nil, timeoutAt: Date? = nil, createdAt: Date) {
+        self.id = id
+        self.kind = kind
+        self.debitAccountId = debitAccountId
+        self.creditAccountId = creditAccountId
+        self.amount = amount
+        self.currency = currency
+        self.code = code
+        self.metadata = metadata
+        self.pendingId = pendingId
+        self.reversalOf = reversalOf
+        self.timeoutSeconds = timeoutSeconds
+        self.timeoutAt = timeoutAt
+        self.createdAt = createdAt
+    }
+
+    init(row: PostgresRow) throws {
+        self.init(
+            id: try row.decode("id"), kind: try row.decode("kind"), debitAccountId: try row.decode("debit_account_id"),
+            creditAccountId: try row.decode("credit_account_id"), amount: try row.decode("amount"),
+            currency: try row.decode("currency"), code: try row.decode("code"), metadata: try row.decode("metadata"),
+            pendingId: try row.decode("pending_id"), reversalOf: try row.decode("reversal_of"),
+            timeoutSeconds: try row.decode("timeout_seconds"), timeoutAt: try row.decode("timeout_at"),
+            createdAt: try row.decode("created_at"))
+    }
+
+    /// The change this transfer made to its debit and its credit account.
+    /// - Parameter pendingAmount: for a post, void or expiry, the amount the pending transfer reserved.
+    func changes(pendingAmount: Int64 = 0) -> (debit: Totals, credit: Totals) {
+        switch kind {
+        case .single:
+            (Totals(debitsPosted: amount), Totals(creditsPosted: amount))
+        case .pending:
+            (Totals(debitsPending: amount), Totals(creditsPending: amount))
+        case .post:
+            (Totals(debitsPosted: amount, debitsPending: -pendingAmount),
+             Totals(creditsPosted: amount, creditsPending: -pendingAmount))
+        case .void, .expire:
+            (Totals(debitsPending: -pendingAmount), Totals(creditsPending: -pendingAmount))
+        }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, kind, pending, debitAccountId, creditAccountId, amount, currency, code, metadata, pendingId, reversalOf,
+             timeoutSeconds, timeoutAt, createdAt
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(pending, forKey: .pending)
+        try container.encode(debitAccountId, forKey: .debitAccountId)
+        try container.encode(creditAccountId, forKey: .creditAccountId)
+        try container.encode(amount, forKey: .amount)
+        try container.encode(currency, forKey: .currency)
+        try container.encode(code, forKey: .code)
+        try container.encode(metadata, forKey: .metadata)
+        try container.encodeIfPresent(pendingId, forKey: .pendingId)
+        try container.encodeIfPresent(reversalOf, forKey: .reversalOf)
+        try container.encodeIfPresent(timeoutSeconds, forKey: .timeoutSeconds)
+        try container.encodeIfPresent(timeoutAt, forKey: .timeoutAt)
+        try container.encode(createdAt, forKey: .createdAt)
+    }
+}
