@@ -6,6 +6,7 @@
 #
 # Settings (environment): ROUNDS (3), DURATION (10s), CONNECTIONS (32), THREADS (2).
 source "$(dirname "$0")/../deploy/local/lib.sh"
+source "$(dirname "$0")/lib.sh"
 
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10s}
@@ -14,45 +15,15 @@ THREADS=${THREADS:-2}
 
 ensure_packages "${BASE_PACKAGES[@]}" python3 wrk nginx
 
-say "building the gateway, auth-service and user-service (release)"
-# One product per call: `swift build` honours only the last --product it is given.
-for product in gateway auth-service user-service; do
-    (cd "$AZORA_ROOT" && swift build -c release --product "$product")
-done
-BIN=$(cd "$AZORA_ROOT" && swift build -c release --show-bin-path)
-
-SCRATCH=$(mktemp -d /tmp/azora-bench.XXXXXX)
-chmod 755 "$SCRATCH"
-PG_PORT=$(free_port)
-REDIS_PORT=$(free_port)
-PIDS=()
-cleanup() {
-    [ ${#PIDS[@]} -gt 0 ] && kill -TERM "${PIDS[@]}" 2>/dev/null
-    wait 2>/dev/null
-    stop_redis "$SCRATCH/redis" "$REDIS_PORT"
-    stop_postgres "$SCRATCH/postgres"
-    rm -rf "$SCRATCH"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-start_postgres "$SCRATCH/postgres" "$PG_PORT"
-start_redis "$SCRATCH/redis" "$REDIS_PORT"
-create_service_roles "$PG_PORT"
-
-AUTH_PORT=$(free_port)
+build_release gateway auth-service user-service
+start_scratch_stack
+COMMON=()
+start_auth_service
 USERS_PORT=$(free_port)
 GATEWAY_PORT=$(free_port)
 NGINX_PORT=$(free_port)
-ADMIN_EMAIL=bench@azora.local
-ADMIN_PASSWORD=bench-password-$(random_secret)
-COMMON=(REDIS_URL="redis://127.0.0.1:$REDIS_PORT" LOG_LEVEL=warning AUTH_SERVICE_URL="http://127.0.0.1:$AUTH_PORT"
-        USER_SERVICE_URL="http://127.0.0.1:$USERS_PORT" MAIL_DROP_FOLDER="$SCRATCH/mail")
+COMMON+=(USER_SERVICE_URL="http://127.0.0.1:$USERS_PORT")
 
-env "${COMMON[@]}" PORT="$AUTH_PORT" DATABASE_URL="$(service_database_url auth "$PG_PORT")" \
-    KEY_ENCRYPTION_KEY="$(random_secret)" ADMIN_EMAIL="$ADMIN_EMAIL" ADMIN_PASSWORD="$ADMIN_PASSWORD" \
-    ACCESS_TOKEN_TTL=3600 "$BIN/auth-service" >"$SCRATCH/auth.log" 2>&1 &
-PIDS+=($!)
 env "${COMMON[@]}" PORT="$USERS_PORT" DATABASE_URL="$(service_database_url users "$PG_PORT")" \
     OBJECT_STORE_FOLDER="$SCRATCH/objects" "$BIN/user-service" >"$SCRATCH/users.log" 2>&1 &
 PIDS+=($!)
@@ -88,19 +59,10 @@ nginx -p "$SCRATCH" -c "$SCRATCH/nginx.conf" -g 'daemon off;' &
 PIDS+=($!)
 NGINX_PID=$!
 
-# The scratch folder goes on exit: show why a process did not start before it does.
-not_started() {
-    for log in "$SCRATCH"/*.log; do printf '%s:\n' "$log"; tail -n 20 "$log"; done >&2
-    die "a service did not start"
-}
-for port in "$AUTH_PORT" "$USERS_PORT" "$GATEWAY_PORT"; do
-    wait_until_ready "http://127.0.0.1:$port/health/ready" 60 || not_started
-done
+wait_for_ports "$AUTH_PORT" "$USERS_PORT" "$GATEWAY_PORT"
 
 # The admin signs in through the gateway; user-service learns of the account through the event bus.
-TOKEN=$(curl -fsS -H 'Content-Type: application/json' \
-    -d "{\"email\":\"$ADMIN_EMAIL\",\"password\":\"$ADMIN_PASSWORD\"}" \
-    "http://127.0.0.1:$GATEWAY_PORT/auth/login" | python3 -c 'import json, sys; print(json.load(sys.stdin)["accessToken"])')
+TOKEN=$(admin_token "http://127.0.0.1:$GATEWAY_PORT")
 URL_PATH=/users/me
 for _ in $(seq 1 100); do
     curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$GATEWAY_PORT$URL_PATH" && break
@@ -109,7 +71,6 @@ done
 curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$NGINX_PORT$URL_PATH" ||
     die "GET $URL_PATH does not answer through nginx"
 
-rss() { awk '/VmRSS/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$1/status"; }
 say "idle resident memory"
 printf '  %-14s %s\n' gateway "$(rss "$GATEWAY_PID")" user-service "$(rss "$USERS_PID")" "nginx (master)" "$(rss "$NGINX_PID")"
 
@@ -135,7 +96,6 @@ for round in $(seq 1 "$ROUNDS"); do
     printf '  round %d  nginx    %8s req/s  p99 %7s ms\n' "$round" "$rps" "$p99"
 done
 
-median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 g=$(median "${gateway_rps[@]}")
 n=$(median "${nginx_rps[@]}")
 say "medians: gateway $g req/s, nginx $n req/s, gateway/nginx = $(awk -v g="$g" -v n="$n" 'BEGIN { printf "%.2f", g / n }') (target at least 0.80)"

@@ -24,6 +24,8 @@ public actor AccessTokenVerifier {
     private var knownKeyIDs: Set<String> = []
     private var lastFetch: ContinuousClock.Instant?
     private var fetching: Task<Void, any Error>?
+    /// Verified tokens and their callers, until each token expires.
+    private let verified = VerifiedTokens()
 
     /// The algorithms auth-service signs with; anything else (`none`, HMAC) is refused.
     static let acceptedAlgorithms: Set<String> = ["EdDSA", "ES256"]
@@ -61,9 +63,20 @@ public actor AccessTokenVerifier {
     }
 
     /// Verifies a token and returns its caller.
+    ///
+    /// A verified token's caller is remembered until the token expires, so a client's next
+    /// requests skip the signature check (the costliest part of a cheap request). Outside the
+    /// actor, so that cached answers never queue behind a verification in progress.
     /// - Throws: a 401 `Problem` saying why the token is refused; a 503 when the key set cannot
     ///   be fetched at all.
-    public func verify(_ token: String) async throws -> Principal {
+    public nonisolated func verify(_ token: String) async throws -> Principal {
+        if let principal = verified.principal(for: token) { return principal }
+        let principal = try await verifySignature(token)
+        verified.remember(principal, for: token)
+        return principal
+    }
+
+    private func verifySignature(_ token: String) async throws -> Principal {
         let header = try Self.header(of: token)
         if !knownKeyIDs.contains(header.kid) || isStale {
             try await refreshKeys()

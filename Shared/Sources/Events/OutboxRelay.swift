@@ -89,15 +89,18 @@ public final class OutboxRelay: Service, Sendable {
             var types: [String] = []
             for row in rows {
                 positions.append(try row.decode("position"))
-                let envelope = EventEnvelope(
-                    id: try row.decode("id"), type: try row.decode("type"), source: try row.decode("source"),
-                    subject: try row.decode("subject"), occurredAt: try row.decode("occurred_at"),
-                    data: try row.decode("data", as: JSONValue.self), traceparent: try row.decode("traceparent"))
-                let json = String(decoding: try JSONCoding.makeEncoder().encode(envelope), as: UTF8.self)
-                types.append(envelope.type)
+                let id: UUID = try row.decode("id")
+                let type: String = try row.decode("type")
+                // The payload goes onto the bus as PostgreSQL prints it: decoding and re-encoding
+                // it per event would cost more than the rest of the relay.
+                let json = EventEnvelope.wireText(
+                    id: id, type: type, source: try row.decode("source"), subject: try row.decode("subject"),
+                    occurredAt: try row.decode("occurred_at"), dataJSON: try row.decode("data"),
+                    traceparent: try row.decode("traceparent"))
+                types.append(type)
                 commands.append([
-                    redis.key(EventStreams.stream(for: envelope.type)),
-                    redis.key(EventStreams.publishedMarker(for: envelope.id.uuidString.lowercased())),
+                    redis.key(EventStreams.stream(for: type)),
+                    redis.key(EventStreams.publishedMarker(for: id.uuidString.lowercased())),
                     json, String(streamMaxLength), String(7 * 24 * 3600),
                 ])
             }
@@ -127,15 +130,23 @@ public final class OutboxRelay: Service, Sendable {
 }
 
 extension EventEnvelope {
-    /// An envelope read back from an outbox row.
-    init(id: UUID, type: String, source: String, subject: String?, occurredAt: Date, data: JSONValue,
-         traceparent: String?) {
-        self.id = id
-        self.type = type
-        self.source = source
-        self.subject = subject
-        self.occurredAt = occurredAt
-        self.data = data
-        self.traceparent = traceparent
+    /// An envelope as the wire carries it (what `JSONCoding.makeEncoder()` writes for it), built
+    /// around a payload that is already JSON text.
+    static func wireText(id: UUID, type: String, source: String, subject: String?, occurredAt: Date, dataJSON: String,
+                         traceparent: String?) -> String {
+        var text = "{\"data\":" + dataJSON + ",\"id\":\"" + id.uuidString + "\",\"occurredAt\":\"" + Timestamp.format(occurredAt)
+            + "\",\"source\":"
+        JSONText.quote(source, into: &text)
+        if let subject {
+            text += ",\"subject\":"
+            JSONText.quote(subject, into: &text)
+        }
+        if let traceparent {
+            text += ",\"traceparent\":"
+            JSONText.quote(traceparent, into: &text)
+        }
+        text += ",\"type\":"
+        JSONText.quote(type, into: &text)
+        return text + "}"
     }
 }

@@ -64,7 +64,9 @@ public enum BearerToken {
     public static func parse(_ header: String) -> String? {
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
+        // Trimmed by hand: Foundation's trimmingCharacters costs more than the rest of a cheap request.
+        var token = parts[1].drop { $0 == " " || $0 == "\t" }
+        while let last = token.last, last == " " || last == "\t" { token = token.dropLast() }
+        return token.isEmpty ? nil : String(token)
     }
 }

@@ -174,7 +174,7 @@ public struct JSONB<Value: Codable & Sendable>: PostgresEncodable, PostgresDecod
 }
 
 extension JSONValue: PostgresEncodable, PostgresDecodable {
-    public var postgresText: String? { JSONB(self).postgresText }
+    public var postgresText: String? { JSONText.write(self) }
     public static func decode(postgresText text: String?) throws(PostgresValueError) -> JSONValue {
         guard text != nil else { return .null }
         return try JSONB<JSONValue>.decode(postgresText: text).value

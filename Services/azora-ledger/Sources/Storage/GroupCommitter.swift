@@ -1,6 +1,7 @@
 import DequeModule
 import Foundation
 import Logging
+import Metrics
 import ServiceLifecycle
 import Shared
 import Synchronization
@@ -70,6 +71,9 @@ final class GroupCommitter: Service, Sendable {
     }
 
     private func commit(_ group: [Waiting]) async {
+        // How many transfers share a commit: the number that says whether group commit works.
+        Counter(label: "ledger_group_commits_total").increment()
+        Counter(label: "ledger_group_commit_transfers_total").increment(by: group.count)
         do {
             let outcomes = try await writer.apply(group.map(\.command), .independent)
             for (waiting, outcome) in zip(group, outcomes) { waiting.continuation.resume(returning: outcome) }

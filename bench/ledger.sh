@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# The ledger against PostgreSQL's own yardstick, on one server with durable commits:
+#   1. pgbench's TPC-B-like script (-M prepared) at CLIENTS clients: transactions/s;
+#   2. the ledger taking single transfers over HTTP (POST /ledger/transfers, a fresh id and a
+#      random pair of ACCOUNTS accounts each) from wrk at CLIENTS connections: transfers/s;
+#   3. the batch endpoint: BATCHES batches of BATCH_SIZE transfers, 4 at a time: transfers/s;
+# then the integrity check, and the ratios against the targets (single ≥ pgbench; batch ≥ 20,000/s).
+#
+# Settings (environment): CLIENTS (64), DURATION (15s), ACCOUNTS (1000), SCALE (10, pgbench's),
+# BATCHES (40), BATCH_SIZE (5000).
+source "$(dirname "$0")/../deploy/local/lib.sh"
+source "$(dirname "$0")/lib.sh"
+
+CLIENTS=${CLIENTS:-64}
+DURATION=${DURATION:-15s}
+ACCOUNTS=${ACCOUNTS:-1000}
+SCALE=${SCALE:-10}
+BATCHES=${BATCHES:-40}
+BATCH_SIZE=${BATCH_SIZE:-5000}
+
+ensure_packages "${BASE_PACKAGES[@]}" python3 wrk
+
+build_release auth-service azora-ledger
+start_scratch_stack
+COMMON=()
+start_auth_service
+LEDGER_PORT=$(free_port)
+env "${COMMON[@]}" PORT="$LEDGER_PORT" DATABASE_URL="$(service_database_url ledger "$PG_PORT")" \
+    DATABASE_MAX_CONNECTIONS=16 "$BIN/azora-ledger" >"$SCRATCH/ledger.log" 2>&1 &
+PIDS+=($!)
+wait_for_ports "$AUTH_PORT" "$LEDGER_PORT"
+LEDGER="http://127.0.0.1:$LEDGER_PORT"
+TOKEN=$(admin_token "http://127.0.0.1:$AUTH_PORT")
+
+say "pgbench: TPC-B-like, scale $SCALE, $CLIENTS clients, -M prepared, $DURATION"
+as_pg_owner "$(pg_bin)/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -i -q -s "$SCALE" azora >"$SCRATCH/pgbench-init.log" 2>&1 ||
+    die "pgbench -i failed: $(tail -3 "$SCRATCH/pgbench-init.log")"
+PGBENCH_TPS=$(as_pg_owner "$(pg_bin)/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -M prepared -n -c "$CLIENTS" -j 2 \
+    -T "${DURATION%s}" azora 2>&1 | awk '/^tps = / { printf "%.0f", $3 }')
+[ -n "$PGBENCH_TPS" ] || die "pgbench printed no tps"
+printf '  pgbench  %8s transactions/s\n' "$PGBENCH_TPS"
+
+say "opening $ACCOUNTS accounts"
+python3 - "$LEDGER" "$TOKEN" "$ACCOUNTS" >"$SCRATCH/accounts.lua" <<'PY'
+import json, sys, urllib.request
+base, token, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+ids = []
+for _ in range(count):
+    request = urllib.request.Request(base + "/ledger/accounts", method="POST",
+        data=json.dumps({"currency": "USD", "type": "liability"}).encode(),
+        headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+    ids.append(json.load(urllib.request.urlopen(request))["id"])
+print("accounts = {" + ",".join('"%s"' % i for i in ids) + "}")
+PY
+
+cat >>"$SCRATCH/accounts.lua" <<LUA
+local token = "$TOKEN"
+LUA
+cat >>"$SCRATCH/accounts.lua" <<'LUA'
+-- Each request: a fresh random id (UUID v4) and two different random accounts.
+function init(args)
+    math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16) % 100000)
+end
+local function uuid()
+    return string.format("%08x-%04x-4%03x-%04x-%06x%06x", math.random(0, 0x7fffffff), math.random(0, 0xffff),
+        math.random(0, 0xfff), math.random(0x8000, 0xbfff), math.random(0, 0xffffff), math.random(0, 0xffffff))
+end
+function request()
+    local debit = math.random(#accounts)
+    local credit = math.random(#accounts - 1)
+    if credit >= debit then credit = credit + 1 end
+    local body = string.format('{"id":"%s","debitAccountId":"%s","creditAccountId":"%s","amount":%d,"currency":"USD","code":"bench"}',
+        uuid(), accounts[debit], accounts[credit], math.random(1, 10000))
+    return wrk.format("POST", "/ledger/transfers", { ["Content-Type"] = "application/json",
+        ["Authorization"] = "Bearer " .. token }, body)
+end
+LUA
+
+say "ledger: single transfers over HTTP, $CLIENTS connections, $DURATION"
+read -r LEDGER_TPS LEDGER_P99 < <(wrk -t2 -c"$CLIENTS" -d"$DURATION" --latency -s "$SCRATCH/accounts.lua" "$LEDGER" | awk '
+    /Requests\/sec/ { rps = $2 }
+    /^ +99%/ { v = $2; unit = v; gsub(/[0-9.]/, "", unit); gsub(/[a-z]/, "", v)
+               p99 = (unit == "us") ? v / 1000 : (unit == "s") ? v * 1000 : v }
+    / Non-2xx/ { bad = $NF }
+    END { if (bad > 0) { print "non-2xx answers: " bad > "/dev/stderr"; exit 1 } printf "%.0f %.2f\n", rps, p99 }')
+[ -n "$LEDGER_TPS" ] || die "wrk measured nothing; see the ledger's log: $(tail -5 "$SCRATCH/ledger.log")"
+printf '  ledger   %8s transfers/s  p99 %s ms\n' "$LEDGER_TPS" "$LEDGER_P99"
+curl -fsS "$LEDGER/metrics" | awk '/^ledger_group_commits_total/ { g = $2 } /^ledger_group_commit_transfers_total/ { t = $2 }
+    END { if (g > 0) printf "  %d group commits, %.1f transfers each on average\n", g, t / g }'
+
+say "ledger: $BATCHES batches of $BATCH_SIZE transfers, 4 at a time"
+mkdir -p "$SCRATCH/batches"
+python3 - "$SCRATCH/accounts.lua" "$SCRATCH/batches" "$BATCHES" "$BATCH_SIZE" <<'PY'
+import json, random, re, sys, uuid
+accounts = re.findall(r'"([0-9A-Fa-f-]{36})"', open(sys.argv[1]).readline())
+folder, batches, size = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+for number in range(batches):
+    transfers = []
+    for _ in range(size):
+        debit, credit = random.sample(accounts, 2)
+        transfers.append({"id": str(uuid.uuid4()), "debitAccountId": debit, "creditAccountId": credit,
+                          "amount": random.randint(1, 10000), "currency": "USD", "code": "bench-batch"})
+    with open(f"{folder}/{number}.json", "w") as file:
+        json.dump({"transfers": transfers}, file)
+PY
+START=$(date +%s.%N)
+STATUSES=$(ls "$SCRATCH"/batches/*.json | xargs -P 4 -I{} curl -sS -o /dev/null -w '%{http_code}\n' \
+    -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' --data-binary @{} "$LEDGER/ledger/transfers/batch")
+END=$(date +%s.%N)
+FAILED=$(grep -vc '^201$' <<<"$STATUSES" || true)
+[ "$FAILED" = 0 ] || die "$FAILED batches were not recorded: $(sort <<<"$STATUSES" | uniq -c | tr '\n' ' ')"
+BATCH_TPS=$(awk -v n=$((BATCHES * BATCH_SIZE)) -v s="$START" -v e="$END" 'BEGIN { printf "%.0f", n / (e - s) }')
+printf '  batches  %8s transfers/s  (%d transfers in %.1f s)\n' "$BATCH_TPS" $((BATCHES * BATCH_SIZE)) \
+    "$(awk -v s="$START" -v e="$END" 'BEGIN { print e - s }')"
+
+say "integrity check"
+curl -fsS -H "Authorization: Bearer $TOKEN" "$LEDGER/ledger/reports/integrity" | python3 -c '
+import json, sys
+report = json.load(sys.stdin)
+print("  ok=%s accounts=%d transfers=%d entries=%d" % (report["ok"], report["accounts"], report["transfers"], report["entries"]))
+sys.exit(0 if report["ok"] else 1)' || die "the integrity check failed"
+
+say "single transfers: ledger/pgbench = $(awk -v l="$LEDGER_TPS" -v p="$PGBENCH_TPS" 'BEGIN { printf "%.2f", l / p }') (target at least 1.00); batches: $BATCH_TPS transfers/s (target at least 20000)"

@@ -1,0 +1,72 @@
+# What the benchmarks share: release builds, a scratch PostgreSQL and Redis that go away on exit,
+# auth-service with a first admin, and that admin's token. Source it after deploy/local/lib.sh.
+
+# Builds the products in release mode, one per call (`swift build` honours only the last
+# --product it is given), and sets BIN to the folder of the executables.
+build_release() {
+    say "building $* (release)"
+    local product
+    for product in "$@"; do
+        (cd "$AZORA_ROOT" && swift build -c release --product "$product")
+    done
+    BIN=$(cd "$AZORA_ROOT" && swift build -c release --show-bin-path)
+}
+
+# Creates SCRATCH with a running PostgreSQL (PG_PORT, database azora with the service roles) and
+# Redis (REDIS_PORT); everything started later and added to PIDS is stopped on exit.
+start_scratch_stack() {
+    SCRATCH=$(mktemp -d /tmp/azora-bench.XXXXXX)
+    chmod 755 "$SCRATCH"
+    PG_PORT=$(free_port)
+    REDIS_PORT=$(free_port)
+    PIDS=()
+    trap stop_scratch_stack EXIT
+    trap 'exit 130' INT TERM
+    start_postgres "$SCRATCH/postgres" "$PG_PORT"
+    start_redis "$SCRATCH/redis" "$REDIS_PORT"
+    create_service_roles "$PG_PORT"
+}
+
+stop_scratch_stack() {
+    [ ${#PIDS[@]} -gt 0 ] && kill -TERM "${PIDS[@]}" 2>/dev/null
+    wait 2>/dev/null
+    stop_redis "$SCRATCH/redis" "$REDIS_PORT"
+    stop_postgres "$SCRATCH/postgres"
+    rm -rf "$SCRATCH"
+}
+
+# Starts auth-service on AUTH_PORT with a first admin (ADMIN_EMAIL, ADMIN_PASSWORD) whose
+# tokens last an hour. Extra NAME=value settings for every service go in COMMON.
+start_auth_service() {
+    AUTH_PORT=$(free_port)
+    ADMIN_EMAIL=bench@azora.local
+    ADMIN_PASSWORD=bench-password-$(random_secret)
+    COMMON+=(REDIS_URL="redis://127.0.0.1:$REDIS_PORT" LOG_LEVEL=warning AUTH_SERVICE_URL="http://127.0.0.1:$AUTH_PORT"
+             MAIL_DROP_FOLDER="$SCRATCH/mail")
+    env "${COMMON[@]}" PORT="$AUTH_PORT" DATABASE_URL="$(service_database_url auth "$PG_PORT")" \
+        KEY_ENCRYPTION_KEY="$(random_secret)" ADMIN_EMAIL="$ADMIN_EMAIL" ADMIN_PASSWORD="$ADMIN_PASSWORD" \
+        ACCESS_TOKEN_TTL=3600 "$BIN/auth-service" >"$SCRATCH/auth.log" 2>&1 &
+    PIDS+=($!)
+}
+
+# Waits for each port's /health/ready; on failure shows every log (the scratch folder goes on exit).
+wait_for_ports() {
+    local port log
+    for port in "$@"; do
+        wait_until_ready "http://127.0.0.1:$port/health/ready" 60 && continue
+        for log in "$SCRATCH"/*.log; do printf '%s:\n' "$log"; tail -n 20 "$log"; done >&2
+        die "a service did not start"
+    done
+}
+
+# The admin's access token, from a login at BASE_URL (auth-service itself, or the gateway).
+admin_token() {
+    curl -fsS -H 'Content-Type: application/json' -d "{\"email\":\"$ADMIN_EMAIL\",\"password\":\"$ADMIN_PASSWORD\"}" \
+        "$1/auth/login" | python3 -c 'import json, sys; print(json.load(sys.stdin)["accessToken"])'
+}
+
+# Resident memory of a process.
+rss() { awk '/VmRSS/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$1/status"; }
+
+# The median of the numbers given.
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
