@@ -108,7 +108,7 @@ STATUSES=$(ls "$SCRATCH"/batches/*.json | xargs -P 4 -I{} curl -sS -o /dev/null 
     -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' --data-binary @{} "$LEDGER/ledger/transfers/batch")
 END=$(date +%s.%N)
 FAILED=$(grep -vc '^201$' <<<"$STATUSES" || true)
-[ "$FAILED" = 0 ] || die "$FAILED batches were not recorded: $(sort <<<"$STATUSES" | uniq -c | tr '\n' ' ')"
+[ "$FAILED" = 0 ] || { tail -n 20 "$SCRATCH/ledger.log" >&2; die "$FAILED batches were not recorded: $(sort <<<"$STATUSES" | uniq -c | tr '\n' ' ')"; }
 BATCH_TPS=$(awk -v n=$((BATCHES * BATCH_SIZE)) -v s="$START" -v e="$END" 'BEGIN { printf "%.0f", n / (e - s) }')
 printf '  batches  %8s transfers/s  (%d transfers in %.1f s)\n' "$BATCH_TPS" $((BATCHES * BATCH_SIZE)) \
     "$(awk -v s="$START" -v e="$END" 'BEGIN { print e - s }')"

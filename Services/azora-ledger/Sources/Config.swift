@@ -2,7 +2,7 @@ import Shared
 
 /// azora-ledger's own settings.
 struct LedgerSettings: Sendable {
-    /// Transactions the group committer runs side by side (`LEDGER_COMMIT_WORKERS`, default 2).
+    /// Transactions the group committer runs side by side (`LEDGER_COMMIT_WORKERS`, default 4).
     let commitWorkers: Int
     /// The most single transfers one group commit carries (`LEDGER_GROUP_MAX`, default 1000).
     let maxGroupSize: Int
@@ -14,7 +14,7 @@ struct LedgerSettings: Sendable {
     let expiryInterval: Duration
 
     init(settings: Settings) throws {
-        commitWorkers = try settings.int("LEDGER_COMMIT_WORKERS", default: 2, in: 1...16)
+        commitWorkers = try settings.int("LEDGER_COMMIT_WORKERS", default: 4, in: 1...16)
         maxGroupSize = try settings.int("LEDGER_GROUP_MAX", default: 1000, in: 1...10000)
         maxBatchSize = try settings.int("LEDGER_BATCH_MAX", default: 10000, in: 1...100_000)
         maxBatchBytes = try settings.int("LEDGER_BATCH_MAX_BYTES", default: 8 << 20, in: 1024...(256 << 20))

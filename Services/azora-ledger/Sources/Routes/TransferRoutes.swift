@@ -172,11 +172,20 @@ struct TransferDetail: ResponseEncodable, Sendable {
     }
 }
 
-/// `POST /ledger/transfers/batch`: every transfer of the batch, recorded or repeated, in order.
+/// `POST /ledger/transfers/batch`: each transfer's id and whether it was recorded now or
+/// earlier, in order. Not the whole transfers: the client sent them, and echoing ten thousand
+/// back would cost more than recording them.
 struct BatchResult: ResponseEncodable, Sendable {
     struct Item: Encodable, Sendable {
+        let id: UUID
         let status: String
-        let transfer: Transfer
+        let createdAt: Date
+
+        init(status: String, transfer: Transfer) {
+            id = transfer.id
+            self.status = status
+            createdAt = transfer.createdAt
+        }
     }
 
     let recorded: Int
