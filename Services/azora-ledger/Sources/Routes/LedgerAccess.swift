@@ -5,6 +5,7 @@ import Shared
 /// them; a user reads the accounts they own (`ownerRef` `user:<their id>`) and nothing else.
 extension AppRequestContext {
     /// The caller, who must be allowed to write to the books.
+    @discardableResult
     func requireLedgerWriter() throws -> Principal {
         try requireServiceOrAdmin()
     }
