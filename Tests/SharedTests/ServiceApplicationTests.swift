@@ -22,7 +22,7 @@ import W3CTraceContext
 
     /// A small service on the runtime, with routes that exercise the standard behaviour.
     static func withApplication(
-        extraSettings: [String: String] = [:],
+        extraSettings: [String: String] = [:], connectionHold: ConnectionHold = ConnectionHold(),
         _ test: @escaping @Sendable (any TestClientProtocol, TestSigningKey) async throws -> Void
     ) async throws {
         let key = TestSigningKey()
@@ -50,9 +50,13 @@ import W3CTraceContext
             try await request.decode(as: Enrolment.self, context: context)
         }
         router.get("/public/boom") { _, _ -> String in throw BrokenStatement() }
-        router.get("/public/slow-query") { _, _ -> String in
-            try await database.execute("SELECT pg_sleep(1)")
+        router.get("/public/hold-connection") { _, _ -> String in
+            try await connectionHold.hold(database)
             return "done"
+        }
+        router.get("/public/ping-database") { _, _ -> String in
+            try await database.ping()
+            return "pong"
         }
         let protected = router.group("private").requiringAuthentication()
         protected.get("whoami") { _, context in try context.requirePrincipal().subject }
@@ -209,18 +213,20 @@ import W3CTraceContext
     }
 
     @Test func anExhaustedDatabasePoolAnswers503WithRetryAfter() async throws {
-        try await Self.withApplication(extraSettings: ["DATABASE_MAX_CONNECTIONS": "1", "DATABASE_ACQUIRE_TIMEOUT_MS": "200"]) {
-            client, _ in
-            // A second connection holds the only database connection for a second.
+        let hold = ConnectionHold()
+        try await Self.withApplication(extraSettings: ["DATABASE_MAX_CONNECTIONS": "1", "DATABASE_ACQUIRE_TIMEOUT_MS": "200"],
+                                       connectionHold: hold) { client, _ in
+            // A second connection holds the only database connection until the refusal is seen.
             let port = try #require(client.port)
-            async let slow = HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/public/slow-query"),
-                                                       timeout: .seconds(10))
-            try await Task.sleep(for: .milliseconds(300))
-            let refused = try await client.execute(uri: "/public/slow-query", method: .get)
+            async let holding = HTTPClient.shared.execute(
+                HTTPClientRequest(url: "http://127.0.0.1:\(port)/public/hold-connection"), timeout: .seconds(20))
+            try await hold.waitUntilHeld()
+            let refused = try await client.execute(uri: "/public/ping-database", method: .get)
             #expect(refused.status == .serviceUnavailable)
             #expect(refused.headers[.retryAfter] == "1")
             #expect(try Self.problem(refused).code == "postgres_unavailable")
-            #expect(try await slow.status.code == 200)
+            hold.release()
+            #expect(try await holding.status.code == 200)
         }
     }
 }

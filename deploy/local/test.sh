@@ -32,7 +32,14 @@ AZORA_BIN_DIR=$(cd "$AZORA_ROOT" && swift build --show-bin-path)
 export AZORA_BIN_DIR
 
 say "running the tests"
+# The output is kept so that, when something fails, the failures are repeated at the very end,
+# where a CI log that keeps only its tail still shows them.
+set -o pipefail
 # shellcheck disable=SC2086 # TEST_ARGS is a list of words on purpose
-(cd "$AZORA_ROOT" && swift test --skip-build ${TEST_ARGS:-})
+if ! (cd "$AZORA_ROOT" && swift test --skip-build ${TEST_ARGS:-}) 2>&1 | tee "$SCRATCH/tests.log"; then
+    say "failed tests, repeated from above:"
+    grep -E "✘|error:|Fatal error|Assertion failed" "$SCRATCH/tests.log" | grep -v "✘ Suite" | cut -c1-400 | tail -40
+    exit 1
+fi
 
 "$AZORA_ROOT/deploy/check.sh"
