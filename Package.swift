@@ -8,6 +8,7 @@ let services: [(name: String, module: String)] = [
     (name: "auth-service", module: "AuthService"),
     (name: "user-service", module: "UserService"),
     (name: "azora-ledger", module: "AzoraLedger"),
+    (name: "azora-pricing", module: "AzoraPricing"),
 ]
 
 let swiftSettings: [SwiftSetting] = [
@@ -88,6 +89,9 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
+                .product(name: "Configuration", package: "swift-configuration"),
             ],
             path: "Shared/TestSupport",
             swiftSettings: swiftSettings

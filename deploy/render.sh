@@ -38,6 +38,15 @@ auth_service_settings() {
 YAML
 }
 
+# What only azora-pricing needs in compose: the key that signs quotes. Local-only; a real
+# deployment sets its own.
+pricing_settings() {
+    [ "$1" = azora-pricing ] || return 0
+    cat <<YAML
+      QUOTE_SIGNING_KEY: \${QUOTE_SIGNING_KEY:-bG9jYWwtb25seS1xdW90ZS1zaWduaW5nLWtleS0zMmI}
+YAML
+}
+
 render_compose() {
     echo "$HEADER"
     echo "# The local stack in containers: docker compose up --build (the gateway on http://localhost:8080)."
@@ -90,6 +99,7 @@ YAML
       SERVICE_CLIENT_SECRET: $name-local-secret
 $(peer_urls 6 ': ')
 $(auth_service_settings "$name")
+$(pricing_settings "$name")
     volumes:
       - service-data:/data
     healthcheck:

@@ -27,6 +27,8 @@ struct PublicRoutes: Sendable {
         "GET /users/:id/avatar",
         // Anyone holding a certificate may prove it is genuine.
         "GET /certificates/:id/verify", "GET /.well-known/certificate-keys.json",
+        // Anyone holding a quote may check its signature.
+        "GET /pricing/quote-keys",
         // Stripe signs its webhook; the payment service checks that signature.
         "POST /webhooks/stripe",
     ].map { RequestMatcher($0)! })

@@ -29,34 +29,11 @@ struct LedgerHarness: Sendable {
     }
 
     static func run(settings extra: [String: String] = [:], _ test: @escaping @Sendable (LedgerHarness) async throws -> Void) async throws {
-        let run = TestNames.unique("ledger")
-        let key = TestSigningKey()
-        let router = Router()
-        router.get("/.well-known/jwks.json") { _, _ in TestSigningKey.jwks([key]) }
-        let jwks = try await LocalServer.start(router: router)
-        var values = [
-            "DATABASE_URL": TestEnvironment.databaseURL, "DATABASE_SCHEMA": run,
-            "REDIS_URL": TestEnvironment.redisURL, "REDIS_KEY_PREFIX": run + ":",
-            "AUTH_SERVICE_URL": jwks.url, "LOG_LEVEL": "warning", "LEDGER_EXPIRY_INTERVAL_MS": "100",
-        ]
-        values.merge(extra) { $1 }
-        let database = Database(settings: DatabaseSettings(url: TestEnvironment.databaseURL, schema: run, maxConnections: 4),
-                                logger: TestLogger.make("ledger-test"))
-        do {
-            let application = try await buildApplication(reader: Settings.values(values).reader)
-            let service = Caller(id: UUID(), token: try await key.token(subject: "service:payment-service", roles: ["service"]))
+        try await LiveService.run("ledger", settings: ["LEDGER_EXPIRY_INTERVAL_MS": "100"].merging(extra) { $1 }, build: buildApplication) { live in
+            let service = Caller(id: UUID(), token: try await live.token(subject: "service:payment-service", roles: ["service"]))
             let adminId = UUID()
-            let admin = Caller(id: adminId, token: try await key.token(subject: adminId.uuidString.lowercased(), roles: ["student", "admin"]))
-            try await application.test(.live) { client in
-                try await test(LedgerHarness(client: client, bus: EventBusProbe(keyPrefix: run + ":"), key: key, database: database,
-                                             service: service, admin: admin))
-            }
-            await database.close()
-            await jwks.stop()
-        } catch {
-            await database.close()
-            await jwks.stop()
-            throw error
+            let admin = Caller(id: adminId, token: try await live.token(subject: adminId.uuidString.lowercased(), roles: ["student", "admin"]))
+            try await test(LedgerHarness(client: live.client, bus: live.bus, key: live.key, database: live.database, service: service, admin: admin))
         }
     }
 
@@ -66,57 +43,15 @@ struct LedgerHarness: Sendable {
         return Caller(id: id, token: try await key.token(subject: id.uuidString.lowercased(), roles: ["student"]))
     }
 
-    struct Answer: Sendable {
-        let status: HTTPResponse.Status
-        let headers: HTTPFields
-        let body: Data
-        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
-        subscript(_ key: String) -> String? { json[key] as? String }
-        func int(_ key: String) -> Int64? { (json[key] as? NSNumber)?.int64Value }
-        func uuid(_ key: String) -> UUID? { self[key].flatMap(UUID.init(uuidString:)) }
-        var code: String? { json["code"] as? String }
-        var fields: [String] { (json["errors"] as? [[String: Any]])?.compactMap { $0["field"] as? String } ?? [] }
-        var items: [[String: Any]] { json["items"] as? [[String: Any]] ?? [] }
-        var text: String { String(decoding: body, as: UTF8.self) }
-    }
+    typealias Answer = TestAnswer
 
     func send(_ method: HTTPRequest.Method, _ path: String, json body: Any? = nil, as caller: Caller? = nil) async throws -> Answer {
-        var headers: HTTPFields = [:]
-        if let caller { headers[.authorization] = "Bearer \(caller.token)" }
-        var buffer: ByteBuffer?
-        if let body {
-            headers[.contentType] = "application/json"
-            buffer = ByteBuffer(data: try JSONSerialization.data(withJSONObject: body))
-        }
-        let response = try await client.execute(uri: path, method: method, headers: headers, body: buffer)
-        return Answer(status: response.status, headers: response.headers, body: Data(buffer: response.body))
+        try await client.send(method, path, json: body, token: caller?.token)
     }
 
-    /// Many requests at once, each on a connection of its own (the test client has only one).
+    /// Many requests at once, each on a connection of its own.
     func sendConcurrently(_ requests: [(HTTPRequest.Method, String, Any?)], as caller: Caller) async throws -> [Answer] {
-        guard let port = client.port else { throw HarnessError("the test client has no port") }
-        let bodies = try requests.map { method, path, body in
-            (method, path, try body.map { try JSONSerialization.data(withJSONObject: $0) })
-        }
-        return try await withThrowingTaskGroup(of: (Int, Answer).self) { group in
-            for (index, (method, path, body)) in bodies.enumerated() {
-                group.addTask {
-                    var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
-                    request.method = .init(rawValue: method.rawValue)
-                    request.headers.add(name: "Authorization", value: "Bearer \(caller.token)")
-                    if let body {
-                        request.headers.add(name: "Content-Type", value: "application/json")
-                        request.body = .bytes(ByteBuffer(data: body))
-                    }
-                    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
-                    let data = Data(buffer: try await response.body.collect(upTo: 1 << 24))
-                    return (index, Answer(status: .init(code: Int(response.status.code)), headers: [:], body: data))
-                }
-            }
-            var answers = [Answer?](repeating: nil, count: bodies.count)
-            for try await (index, answer) in group { answers[index] = answer }
-            return answers.compactMap { $0 }
-        }
+        try await client.sendConcurrently(requests, token: caller.token)
     }
 
     /// Opens an account as the service and returns its id.

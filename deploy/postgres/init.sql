@@ -21,3 +21,10 @@ DO $$ BEGIN
 END $$;
 CREATE SCHEMA IF NOT EXISTS "ledger" AUTHORIZATION "ledger";
 ALTER ROLE "ledger" SET search_path = "ledger";
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pricing') THEN
+        CREATE ROLE "pricing" LOGIN PASSWORD 'pricing-local';
+    END IF;
+END $$;
+CREATE SCHEMA IF NOT EXISTS "pricing" AUTHORIZATION "pricing";
+ALTER ROLE "pricing" SET search_path = "pricing";

@@ -6,6 +6,12 @@ import Foundation
 /// marked `@unchecked Sendable`.
 final class PostgresConnection: @unchecked Sendable {
     private let handle: OpaquePointer
+    /// The statements prepared on this connection, by their text: the server parses and plans a
+    /// statement once per connection instead of on every call (for a large query, planning
+    /// costs more than running it).
+    private var prepared: [String: String] = [:]
+    /// The most statements kept prepared; past it they are all deallocated and prepared afresh.
+    static let maxPreparedStatements = 200
 
     /// Opens a connection.
     /// - Parameter parameters: libpq connection keywords; `dbname` may be a `postgres://` URL, which
@@ -57,12 +63,27 @@ final class PostgresConnection: @unchecked Sendable {
     /// Whether the connection is broken and must be thrown away.
     var isBroken: Bool { PQstatus(handle) != CONNECTION_OK }
 
-    /// Runs one statement with its parameters sent separately, in text format.
+    /// Runs one statement with its parameters sent separately, in text format, as a prepared
+    /// statement of this connection.
     func execute(_ text: String, parameters: [String?]) throws -> PostgresResult {
+        let name = try preparedName(for: text, parameterCount: parameters.count)
         let result: OpaquePointer? = withCStrings(parameters) { values in
-            PQexecParams(handle, text, Int32(parameters.count), nil, values, nil, nil, 0)
+            PQexecPrepared(handle, name, Int32(parameters.count), values, nil, nil, 0)
         }
         return try consume(result)
+    }
+
+    /// The name of the statement prepared for this text, preparing it first if need be.
+    private func preparedName(for text: String, parameterCount: Int) throws -> String {
+        if let name = prepared[text] { return name }
+        if prepared.count >= Self.maxPreparedStatements {
+            _ = try consume(PQexec(handle, "DEALLOCATE ALL"))
+            prepared.removeAll()
+        }
+        let name = "azora_\(prepared.count)"
+        _ = try consume(PQprepare(handle, name, text, Int32(parameterCount), nil))
+        prepared[text] = name
+        return name
     }
 
     /// Runs a script of one or more statements without parameters (migrations only).

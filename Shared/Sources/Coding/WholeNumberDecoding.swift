@@ -2,7 +2,7 @@ extension KeyedDecodingContainer {
     /// An integer field. A fraction such as `1.5` is reported as a wrong type at the field's own
     /// path: Foundation's decoder fails it with an internal error that it later turns into
     /// "not valid JSON" with no path at all.
-    func decodeWholeNumber(forKey key: Key) throws -> Int64 {
+    public func decodeWholeNumber(forKey key: Key) throws -> Int64 {
         do {
             return try decode(Int64.self, forKey: key)
         } catch let error as DecodingError {
@@ -13,7 +13,7 @@ extension KeyedDecodingContainer {
     }
 
     /// An optional integer field, as `decodeWholeNumber(forKey:)`.
-    func decodeWholeNumberIfPresent(forKey key: Key) throws -> Int64? {
+    public func decodeWholeNumberIfPresent(forKey key: Key) throws -> Int64? {
         try contains(key) && !decodeNil(forKey: key) ? decodeWholeNumber(forKey: key) : nil
     }
 }

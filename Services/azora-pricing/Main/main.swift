@@ -1,0 +1,4 @@
+import AzoraPricing
+import Shared
+
+await ServiceMain.run("azora-pricing", buildApplication(reader:))

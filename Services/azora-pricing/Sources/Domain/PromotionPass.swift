@@ -1,0 +1,75 @@
+import Foundation
+
+/// Step 4 of pricing: automatic promotions. Promotions do not stack: each line takes the
+/// largest discount among the promotions it qualifies for (the older promotion on a tie).
+enum PromotionPass {
+    static func apply(_ promotions: [Promotion], to sheet: inout Worksheet) {
+        // Each promotion's offer, line by line, computed on the lines as they stand.
+        var offers: [(promotion: Promotion, discounts: [Int: Int64], terms: String)] = []
+        for promotion in promotions {
+            switch offer(promotion, sheet) {
+            case .qualifies(let discounts, let terms): offers.append((promotion, discounts, terms))
+            case .doesNotQualify(let reason): sheet.note(.promotion, promotion.id.uuidString.lowercased(), applied: false, reason)
+            }
+        }
+        var winner: [Int: (promotion: Int, amount: Int64)] = [:]
+        for (position, offer) in offers.enumerated() {
+            for (line, amount) in offer.discounts where amount > (winner[line]?.amount ?? 0) {
+                winner[line] = (position, amount)
+            }
+        }
+        for (position, offer) in offers.enumerated() {
+            let won = winner.filter { $0.value.promotion == position }.keys.sorted()
+            let ref = offer.promotion.id.uuidString.lowercased()
+            for line in won {
+                sheet.lines[line].discount(winner[line]!.amount, source: .promotion, ref: ref, name: offer.promotion.name)
+            }
+            let lost = offer.discounts.keys.filter { !won.contains($0) }.sorted()
+            let refs = sheet.lines.map(\.ref.description)
+            let names = { (lines: [Int]) in lines.map { refs[$0] }.joined(separator: ", ") }
+            if won.isEmpty {
+                sheet.note(.promotion, ref, applied: false, lost.isEmpty
+                    ? "'\(offer.promotion.name)' would take nothing off"
+                    : "'\(offer.promotion.name)' qualifies, but a larger promotion applies to \(names(lost))")
+            } else {
+                var reason = "'\(offer.promotion.name)': \(offer.terms) on \(names(won))"
+                if !lost.isEmpty { reason += "; a larger promotion applies to \(names(lost))" }
+                sheet.note(.promotion, ref, applied: true, reason)
+            }
+        }
+    }
+
+    private enum Offer {
+        case qualifies([Int: Int64], terms: String)
+        case doesNotQualify(String)
+    }
+
+    private static func offer(_ promotion: Promotion, _ sheet: Worksheet) -> Offer {
+        let covered = sheet.lines.indices.filter { sheet.lines[$0].isNetPrice == false
+            && promotion.covers(sheet.lines[$0].ref, category: sheet.lines[$0].category) }
+        let name = "'\(promotion.name)'"
+        func percentOff(_ bps: Int, _ lines: [Int]) -> [Int: Int64] {
+            Dictionary(uniqueKeysWithValues: lines.map { ($0, MinorUnits.share(of: sheet.lines[$0].running, bps: bps)) })
+        }
+        switch promotion.rule {
+        case .flashSale(let bps):
+            guard !covered.isEmpty else { return .doesNotQualify("\(name) covers no line of this cart") }
+            return .qualifies(percentOff(bps, covered), terms: "flash sale, \(Worksheet.percent(bps)) off")
+        case .volume(let tiers):
+            let units = covered.reduce(0) { $0 + sheet.lines[$1].quantity }
+            guard let tier = tiers.filter({ $0.minQuantity <= units }).max(by: { $0.minQuantity < $1.minQuantity }) else {
+                let least = tiers.map(\.minQuantity).min() ?? 0
+                return .doesNotQualify("\(name) needs \(least) covered units; the cart holds \(units)")
+            }
+            return .qualifies(percentOff(tier.percentBps, covered),
+                              terms: "\(units) units reach the volume tier of \(tier.minQuantity), \(Worksheet.percent(tier.percentBps)) off")
+        case .bundle(let bps):
+            let present = Set(covered.map { sheet.lines[$0].ref.description })
+            let missing = promotion.productRefs.filter { !present.contains($0) }
+            guard missing.isEmpty else {
+                return .doesNotQualify("\(name) needs \(missing.joined(separator: ", ")) in the cart as well, at list price")
+            }
+            return .qualifies(percentOff(bps, covered), terms: "bundle complete, \(Worksheet.percent(bps)) off")
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import HTTPTypes
+import Logging
+import Shared
+
+/// What azora-pricing learns from the fleet: enrolments and cancellations feed the demand and
+/// capacity strategies; a successful payment redeems the quote it paid.
+enum FleetEvents {
+    /// `enrollment.created` and `enrollment.cancelled`.
+    struct Enrollment: Decodable {
+        let courseId: UUID
+    }
+
+    /// `payment.succeeded`: payments made for a quote name it.
+    struct PaymentSucceeded: Decodable {
+        let paymentId: String
+        let quoteId: UUID?
+    }
+
+    static func handlers(quotes: QuoteBook, logger: Logger) -> [EventHandler] {
+        [
+            EventHandler("enrollment.created") { event, transaction in
+                try await recordSignal(event, change: 1, in: transaction)
+            },
+            EventHandler("enrollment.cancelled") { event, transaction in
+                try await recordSignal(event, change: -1, in: transaction)
+            },
+            EventHandler("payment.succeeded") { event, _ in
+                let payment = try event.decode(PaymentSucceeded.self)
+                guard let quoteId = payment.quoteId else { return }
+                do {
+                    _ = try await quotes.redeem(quoteId, paymentId: payment.paymentId, now: Date())
+                } catch let refusal as Problem where refusal.status == .conflict || refusal.status == .notFound {
+                    // The money is taken but the quote cannot be honoured: say so, so that
+                    // payment-service refunds rather than a coupon limit being exceeded.
+                    logger.warning("payment for a quote that cannot be redeemed",
+                                   metadata: ["quoteId": "\(quoteId)", "paymentId": "\(payment.paymentId)", "code": "\(refusal.code)"])
+                    try await quotes.refuse(quoteId, paymentId: payment.paymentId, reason: refusal.code)
+                }
+            },
+        ]
+    }
+
+    /// One enrolment more or less for the course; the event id makes a redelivery change nothing.
+    private static func recordSignal(_ event: EventEnvelope, change: Int, in transaction: Transaction) async throws {
+        let enrollment = try event.decode(Enrollment.self)
+        try await transaction.execute("""
+            INSERT INTO demand_signals (event_id, product_ref, change, occurred_at)
+            VALUES (\(event.id), \("course:" + enrollment.courseId.uuidString.lowercased()), \(change), \(event.occurredAt))
+            ON CONFLICT (event_id) DO NOTHING
+            """)
+    }
+}
