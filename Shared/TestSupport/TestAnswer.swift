@@ -47,7 +47,7 @@ extension TestClientProtocol {
     /// Many requests at once, each on a connection of its own (the test client has only one),
     /// answers in the order of the requests.
     public func sendConcurrently(_ requests: [(HTTPRequest.Method, String, Any?)], token: String) async throws -> [TestAnswer] {
-        guard let port else { throw TestAnswerError("the test client has no port: run the application with .live") }
+        guard let port else { throw HarnessError("the test client has no port: run the application with .live") }
         let bodies = try requests.map { method, path, body in
             (method, path, try body.map { try JSONSerialization.data(withJSONObject: $0) })
         }
@@ -71,9 +71,4 @@ extension TestClientProtocol {
             return answers.compactMap { $0 }
         }
     }
-}
-
-public struct TestAnswerError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
 }

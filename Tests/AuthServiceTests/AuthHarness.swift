@@ -97,8 +97,4 @@ struct AuthHarness: Sendable {
         try await EventBusProbe(keyPrefix: redisPrefix).publish(type, source: "user-service", subject: subject, data: data)
     }
 
-    struct HarnessError: Error, CustomStringConvertible {
-        let description: String
-        init(_ description: String) { self.description = description }
-    }
 }

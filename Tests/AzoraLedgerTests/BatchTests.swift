@@ -54,7 +54,7 @@ import Testing
                 try await blocker.transaction { transaction in
                     try await transaction.execute("LOCK TABLE outbox IN EXCLUSIVE MODE")
                     // Another connection watches: pg_stat_activity stays frozen within a transaction.
-                    try await ledger.eventually {
+                    try await eventually {
                         try await blocker.queryFirst("""
                             SELECT count(*) AS n FROM pg_stat_activity
                             WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO outbox%'

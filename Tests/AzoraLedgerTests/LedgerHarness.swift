@@ -94,18 +94,4 @@ struct LedgerHarness: Sendable {
     func integrity() async throws -> Answer {
         try await send(.get, "/ledger/reports/integrity", as: admin)
     }
-
-    /// Waits up to about five seconds for the condition.
-    func eventually(_ condition: () async throws -> Bool) async throws {
-        for _ in 0..<100 {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw HarnessError("the condition did not come true within five seconds")
-    }
-
-    struct HarnessError: Error, CustomStringConvertible {
-        let description: String
-        init(_ description: String) { self.description = description }
-    }
 }

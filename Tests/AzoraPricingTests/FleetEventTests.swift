@@ -28,7 +28,7 @@ import TestSupport
             }
             try await pricing.bus.publish(first!)
             // +50% wanted, held at the 120% ceiling.
-            try await pricing.eventually { try await pricing.quote([(ref, 1)], as: learner).int("total") == 12_000 }
+            try await eventually { try await pricing.quote([(ref, 1)], as: learner).int("total") == 12_000 }
             let signals = try await pricing.database.queryFirst("SELECT count(*) AS n FROM demand_signals")
             #expect(try signals?.decode("n", as: Int64.self) == 3)
         }
@@ -43,7 +43,7 @@ import TestSupport
             let id = try #require(quote["id"])
             try await pricing.bus.publish("payment.succeeded", source: "payment-service", subject: "pay_9",
                                           data: ["paymentId": .string("pay_9"), "quoteId": .string(id)])
-            try await pricing.eventually { try await pricing.send(.get, "/pricing/quotes/\(id)", as: pricing.service)["status"] == "redeemed" }
+            try await eventually { try await pricing.send(.get, "/pricing/quotes/\(id)", as: pricing.service)["status"] == "redeemed" }
             #expect(try await pricing.send(.get, "/pricing/quotes/\(id)", as: pricing.service)["paymentId"] == "pay_9")
 
             let late = try await pricing.quote([("course:a", 1)], as: try await pricing.user())

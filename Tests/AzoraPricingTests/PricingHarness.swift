@@ -58,7 +58,7 @@ struct PricingHarness: Sendable {
         if let category { body["category"] = category }
         if let owner { body["ownerId"] = owner.uuidString }
         let saved = try await send(.put, "/pricing/products/\(ref)", json: body, as: admin)
-        guard saved.status == .created || saved.status == .ok else { throw TestAnswerError("saving \(ref) answered \(saved.status): \(saved.text)") }
+        guard saved.status == .created || saved.status == .ok else { throw HarnessError("saving \(ref) answered \(saved.status): \(saved.text)") }
         try await price(ref, amount, currency: currency)
         return ref
     }
@@ -67,7 +67,7 @@ struct PricingHarness: Sendable {
         var body: [String: Any] = ["amount": amount, "currency": currency]
         if let country { body["country"] = country }
         let answer = try await send(.post, "/pricing/products/\(ref)/prices", json: body, as: admin)
-        guard answer.status == .created else { throw TestAnswerError("pricing \(ref) answered \(answer.status): \(answer.text)") }
+        guard answer.status == .created else { throw HarnessError("pricing \(ref) answered \(answer.status): \(answer.text)") }
     }
 
     func coupon(_ body: [String: Any]) async throws -> TestAnswer {
@@ -81,15 +81,6 @@ struct PricingHarness: Sendable {
                                    "couponCodes": coupons]
         if let country { body["country"] = country }
         return try await send(.post, "/pricing/quote", json: body, as: caller)
-    }
-
-    /// Waits up to about five seconds for the condition.
-    func eventually(_ condition: () async throws -> Bool) async throws {
-        for _ in 0..<100 {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw TestAnswerError("the condition did not come true within five seconds")
     }
 }
 

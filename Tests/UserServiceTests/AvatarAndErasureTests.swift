@@ -30,10 +30,10 @@ import Testing
             // The type comes from the bytes, not the header; the replaced picture is deleted.
             _ = try await users.send(.post, ada.path + "/avatar", as: ada, body: Self.gif, contentType: "image/png")
             #expect(try await users.send(.get, ada.path + "/avatar").headers[.contentType] == "image/gif")
-            try await users.eventually { storedObjects(users, ada).count == 1 }
+            try await eventually { storedObjects(users, ada).count == 1 }
             #expect(try await users.send(.delete, ada.path + "/avatar", as: ada).status == .noContent)
             #expect(try await users.send(.get, ada.path + "/avatar").status == .notFound)
-            try await users.eventually { storedObjects(users, ada).isEmpty }
+            try await eventually { storedObjects(users, ada).isEmpty }
         }
     }
 
@@ -64,7 +64,7 @@ import Testing
             #expect(try await users.send(.delete, ada.path, as: ada).status == .noContent)
             #expect(try await users.send(.get, ada.path, as: ada).status == .notFound)
             #expect(try await users.send(.get, ada.path + "/avatar").status == .notFound)
-            try await users.eventually { AvatarTests().storedObjects(users, ada).isEmpty }
+            try await eventually { AvatarTests().storedObjects(users, ada).isEmpty }
             let deleted = try await users.bus.waitForEvents(ofType: "user.deleted")
             #expect(deleted.last?.data["userId"].flatMap { $0.stringValue }.flatMap(UUID.init(uuidString:)) == ada.id)
 
@@ -92,7 +92,7 @@ import Testing
             try await users.bus.publish(enrolled)  // redelivered: counted once
             try await users.bus.publish("certificate.issued", source: "certificate-service", subject: subject, data: about)
 
-            try await users.eventually {
+            try await eventually {
                 try await users.send(.get, ada.path + "/activity", as: ada).items.count == 4
             }
             let timeline = try await users.send(.get, ada.path + "/activity?limit=2", as: ada)

@@ -33,6 +33,11 @@ public protocol PostgresTextDecodable: PostgresDecodable {
     init?(postgresNonNullText text: String)
 }
 
+/// A string enum reads itself from its raw value.
+extension PostgresTextDecodable where Self: RawRepresentable, RawValue == String {
+    public init?(postgresNonNullText text: String) { self.init(rawValue: text) }
+}
+
 extension PostgresTextDecodable {
     public static func decode(postgresText text: String?) throws(PostgresValueError) -> Self {
         guard let text else { throw .unexpectedNull }

@@ -14,6 +14,4 @@ enum AccountType: String, Codable, Sendable, CaseIterable, PostgresTextDecodable
     }
 
     enum Side: Sendable { case debit, credit }
-
-    init?(postgresNonNullText text: String) { self.init(rawValue: text) }
 }

@@ -6,8 +6,6 @@ import Shared
 enum TransferKind: String, Codable, Sendable, PostgresTextDecodable {
     case single, pending, post, void, expire
 
-    init?(postgresNonNullText text: String) { self.init(rawValue: text) }
-
     var pastTense: String {
         switch self {
         case .single, .post: "posted"

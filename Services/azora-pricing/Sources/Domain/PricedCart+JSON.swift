@@ -5,7 +5,9 @@ import Shared
 /// with dozens of lines and rule outcomes, and Foundation's encoder was most of a quote's cost.
 /// A test holds the two forms equal.
 extension PricedCart {
-    var jsonValue: JSONValue {
+    var jsonValue: JSONValue { .object(jsonMembers) }
+
+    var jsonMembers: [String: JSONValue] {
         var members: [String: JSONValue] = [
             "currency": .string(currency), "requestedCurrency": .string(requestedCurrency),
             "lines": .array(lines.map(\.jsonValue)), "subtotal": .amount(subtotal), "discountTotal": .amount(discountTotal),
@@ -14,7 +16,7 @@ extension PricedCart {
             "couponIds": .array(couponIds.map { .string($0.uuidString) }),
         ]
         if let country { members["country"] = .string(country) }
-        return .object(members)
+        return members
     }
 }
 

@@ -5,13 +5,14 @@ import Shared
 /// A priced cart the platform promises to honour until `expiresAt`: payment-service charges
 /// exactly its total, once.
 struct Quote: Sendable, Equatable {
-    enum Status: String, Codable, Sendable {
+    enum Status: String, Codable, Sendable, PostgresTextDecodable {
         /// Valid until it expires.
         case open
         /// Paid; its coupon uses are consumed.
         case redeemed
         /// A payment arrived for it but it could not be honoured (expired, or a coupon ran out).
         case refused
+
     }
 
     let id: UUID

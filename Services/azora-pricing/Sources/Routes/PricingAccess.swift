@@ -22,14 +22,6 @@ extension AppRequestContext {
         }
         return principal
     }
-
-    /// Whether the caller is an administrator.
-    func isAdmin() throws -> Bool { try requirePrincipal().isAdmin }
-}
-
-extension Principal {
-    /// How the price history names who set a price: a user id or `service:<name>`.
-    var actor: String { subject }
 }
 
 /// A path's `{ref}` parameter as a product reference, or a 400 naming it.

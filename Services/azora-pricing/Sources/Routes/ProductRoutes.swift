@@ -35,12 +35,13 @@ struct ProductRoutes: Sendable {
         }
 
         group.post("/pricing/products/:ref/prices") { request, context in
-            let product = try await book.requireProduct(try context.productRef())
-            let principal = try context.requireManager(of: product)
+            let ref = try context.productRef()
+            let principal = try context.requireManager(of: try await book.requireProduct(ref))
             let order = try await request.decode(as: PriceOrder.self, context: context)
             let problems = order.problems()
             guard problems.isEmpty else { throw Problem.invalid(problems) }
-            let price = try await book.addPrice(try context.productRef(), order, setBy: principal.actor, now: Date())
+            // The history names who set a price: a user id or `service:<name>`.
+            let price = try await book.addPrice(ref, order, setBy: principal.subject, now: Date())
             return EditedResponse(status: .created, response: price)
         }
 
@@ -59,12 +60,12 @@ struct ProductRoutes: Sendable {
         }
 
         group.put("/pricing/products/:ref/strategy") { request, context in
-            let product = try await book.requireProduct(try context.productRef())
-            try context.requireManager(of: product)
+            let ref = try context.productRef()
+            try context.requireManager(of: try await book.requireProduct(ref))
             let strategy = try await request.decode(as: Strategy.self, context: context)
             let problems = strategy.problems()
             guard problems.isEmpty else { throw Problem.invalid(problems) }
-            try await book.saveStrategy(strategy, for: try context.productRef())
+            try await book.saveStrategy(strategy, for: ref)
             return strategy
         }
 
@@ -76,9 +77,9 @@ struct ProductRoutes: Sendable {
         }
 
         group.delete("/pricing/products/:ref/strategy") { _, context in
-            let product = try await book.requireProduct(try context.productRef())
-            try context.requireManager(of: product)
-            try await book.deleteStrategy(of: try context.productRef())
+            let ref = try context.productRef()
+            try context.requireManager(of: try await book.requireProduct(ref))
+            try await book.deleteStrategy(of: ref)
             return HTTPResponse.Status.noContent
         }
     }

@@ -1,7 +1,5 @@
 import Foundation
-import HTTPTypes
 import Hummingbird
-import NIOCore
 import Shared
 
 /// Quotes: what a cart costs, signed and held for a while; redeemed once when paid.
@@ -19,8 +17,7 @@ struct QuoteRoutes: Sendable {
             let body = try await request.decode(as: QuoteRequest.self, context: context)
             let cart = try body.cart(buyer: try Self.buyer(of: body, context))
             let now = Date()
-            let priced = try PricingEngine.price(cart, inputs: try await loader.inputs(for: cart, at: now), now: now)
-            let quote = try await quotes.issue(priced, buyer: cart.buyer, now: now)
+            let quote = try await quotes.issue(try await loader.price(cart, at: now), buyer: cart.buyer, now: now)
             return EditedResponse(status: .created, response: QuoteView(quote, now: now))
         }
 
@@ -30,8 +27,7 @@ struct QuoteRoutes: Sendable {
             let body = QuoteRequest(items: [.init(productRef: try context.productRef().description, quantity: 1)], currency: currency,
                                     country: request.query("country"), couponCodes: nil, buyerId: nil, organizationId: nil)
             let cart = try body.cart(buyer: Buyer(id: userId, organizationId: principal.organizationId))
-            let now = Date()
-            return try PricingEngine.price(cart, inputs: try await loader.inputs(for: cart, at: now), now: now)
+            return try await loader.price(cart, at: Date())
         }
 
         group.get("/pricing/quotes") { request, context in
@@ -97,8 +93,8 @@ struct QuoteKeys: ResponseEncodable, Sendable {
 }
 
 /// A quote on the wire: the priced cart's fields at the top level, with the quote's own. Written
-/// with `JSONText` (see `PricedCart.jsonValue`); its `Encodable` form, used in lists, is the same.
-struct QuoteView: ResponseGenerator, Encodable, Sendable {
+/// from `jsonValue` by the wire encoder (see `PricedCart.jsonValue`); its `Encodable` form is the same.
+struct QuoteView: ResponseEncodable, JSONValueConvertible, Sendable {
     let quote: Quote
     /// Open and not yet expired: payment-service may charge it.
     let valid: Bool
@@ -109,7 +105,7 @@ struct QuoteView: ResponseGenerator, Encodable, Sendable {
     }
 
     var jsonValue: JSONValue {
-        guard case .object(var members) = quote.priced.jsonValue else { return quote.priced.jsonValue }
+        var members = quote.priced.jsonMembers
         members["id"] = .string(quote.id.uuidString)
         members["buyerId"] = .string(quote.buyerId.uuidString)
         members["createdAt"] = .string(Timestamp.format(quote.createdAt))
@@ -127,12 +123,6 @@ struct QuoteView: ResponseGenerator, Encodable, Sendable {
     func encode(to encoder: any Encoder) throws {
         try jsonValue.encode(to: encoder)
     }
-
-    func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = ByteBuffer(string: JSONText.write(jsonValue))
-        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(body.readableBytes)],
-                        body: .init(byteBuffer: body))
-    }
 }
 
-extension PricedCart: ResponseEncodable {}
+extension PricedCart: ResponseEncodable, JSONValueConvertible {}

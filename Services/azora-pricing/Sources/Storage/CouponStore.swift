@@ -7,13 +7,8 @@ struct CouponStore: Sendable {
     let database: Database
     let outbox: Outbox
 
-    static let columns: SQL = """
-        id, code, kind, percent_bps, amount, currency, min_order_amount, min_order_currency, product_refs, categories,
-        first_purchase_only, stackable, starts_at, ends_at, max_redemptions, max_per_user, redemptions, active, owner_id
-        """
-
-    /// The coupon row `c` as the JSON document `Coupon` decodes from (its wire form), built by
-    /// the database so that a quote reads its coupons in the same statement as everything else.
+    /// The coupon row `c` as the JSON document `Coupon` decodes from (its wire form): the one
+    /// way coupons are read, here and in the statement that loads a quote's inputs.
     static let documentSQL: SQL = """
         jsonb_strip_nulls(jsonb_build_object(
             'id', c.id, 'code', c.code, 'kind', c.kind, 'percentBps', c.percent_bps,
@@ -52,7 +47,8 @@ struct CouponStore: Sendable {
     }
 
     func find(code: String) async throws -> Coupon? {
-        try await database.queryFirst("SELECT \(Self.columns) FROM coupons WHERE code = \(CouponOrder.normalized(code))").map(Self.coupon(row:))
+        try await database.queryFirst("SELECT \(Self.documentSQL) AS document FROM coupons c WHERE code = \(CouponOrder.normalized(code))")
+            .map(Self.coupon(row:))
     }
 
     func require(code: String) async throws -> Coupon {
@@ -60,17 +56,13 @@ struct CouponStore: Sendable {
         return coupon
     }
 
-    /// The coupons with these upper-case codes.
-    func coupons(codes: [String]) async throws -> [Coupon] {
-        try await database.query("SELECT \(Self.columns) FROM coupons WHERE code = ANY(\(codes))").map(Self.coupon(row:))
-    }
-
     func list(ownerId: UUID?, after: String?, limit: Int) async throws -> [Coupon] {
         var filters: [SQL] = ["true"]
         if let ownerId { filters.append("owner_id = \(ownerId)") }
         if let after { filters.append("code > \(after)") }
         return try await database.query("""
-            SELECT \(Self.columns) FROM coupons WHERE \(SQL(joining: filters, separator: " AND ")) ORDER BY code LIMIT \(limit + 1)
+            SELECT \(Self.documentSQL) AS document FROM coupons c WHERE \(SQL(joining: filters, separator: " AND "))
+            ORDER BY code LIMIT \(limit + 1)
             """).map(Self.coupon(row:))
     }
 
@@ -82,8 +74,8 @@ struct CouponStore: Sendable {
         guard !changes.isEmpty else { return try await require(code: code) }
         return try await database.transaction { transaction in
             guard let row = try await transaction.queryFirst("""
-                UPDATE coupons SET \(SQL(joining: changes, separator: ", ")) WHERE code = \(CouponOrder.normalized(code))
-                RETURNING \(Self.columns)
+                UPDATE coupons c SET \(SQL(joining: changes, separator: ", ")) WHERE code = \(CouponOrder.normalized(code))
+                RETURNING \(Self.documentSQL) AS document
                 """) else { throw Problem.notFound("coupon", id: CouponOrder.normalized(code)) }
             let coupon = try Self.coupon(row: row)
             try await outbox.publish("pricing.coupon.changed", subject: coupon.code, data: coupon, in: transaction)
@@ -102,20 +94,8 @@ struct CouponStore: Sendable {
         }
     }
 
-    static func coupon(row: PostgresRow) throws -> Coupon {
-        let discount: CouponDiscount = try row.decode("kind", as: String.self) == "percentage"
-            ? .percentage(bps: try row.decode("percent_bps"))
-            : .fixed(Money(amount: try row.decode("amount"), currency: try row.decode("currency")))
-        var minOrder: Money?
-        if let amount = try row.decode("min_order_amount", as: Int64?.self) {
-            minOrder = Money(amount: amount, currency: try row.decode("min_order_currency"))
-        }
-        return Coupon(id: try row.decode("id"), code: try row.decode("code"), discount: discount, minOrder: minOrder,
-                      productRefs: try row.decode("product_refs"), categories: try row.decode("categories"),
-                      firstPurchaseOnly: try row.decode("first_purchase_only"), stackable: try row.decode("stackable"),
-                      startsAt: try row.decode("starts_at"), endsAt: try row.decode("ends_at"),
-                      maxRedemptions: try row.decode("max_redemptions"), maxPerUser: try row.decode("max_per_user"),
-                      redemptions: try row.decode("redemptions"), active: try row.decode("active"), ownerId: try row.decode("owner_id"))
+    private static func coupon(row: PostgresRow) throws -> Coupon {
+        try row.decode("document", as: JSONB<Coupon>.self).value
     }
 }
 

@@ -25,6 +25,11 @@ struct InputsLoader: Sendable {
     let promotionDocuments = DecodedJSONCache<Promotion>()
     let couponDocuments = DecodedJSONCache<Coupon>()
 
+    /// The cart priced at `now` against the price book as it stands.
+    func price(_ cart: Cart, at now: Date) async throws -> PricedCart {
+        try PricingEngine.price(cart, inputs: try await inputs(for: cart, at: now), now: now)
+    }
+
     func inputs(for cart: Cart, at now: Date) async throws -> PricingInputs {
         let refs = cart.lines.map(\.ref.description)
         let currencies = [cart.currency.code, platformFallbackCurrency]

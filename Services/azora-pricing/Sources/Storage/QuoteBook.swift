@@ -77,16 +77,13 @@ struct QuoteBook: Sendable {
             if quote.isExpired(at: now) {
                 throw Problem.conflict("quote_expired", "quote \(id) expired at \(Timestamp.format(quote.expiresAt)); ask for a new quote")
             }
-            if let paymentId, try await transaction.queryFirst("SELECT 1 FROM quotes WHERE payment_id = \(paymentId)") != nil {
-                throw Self.paymentAlreadyUsed(paymentId)
-            }
             try await consumeCoupons(of: quote, in: transaction)
             do {
                 try await transaction.execute("""
                     UPDATE quotes SET status = 'redeemed', redeemed_at = \(now), payment_id = \(paymentId) WHERE id = \(id)
                     """)
             } catch let error as PostgresError where error.constraint == "quotes_payment_id_key" {
-                // Another quote took this payment id at the same moment.
+                // Another quote was paid by this payment; the rollback undoes the coupon uses above.
                 throw Self.paymentAlreadyUsed(paymentId ?? "")
             }
             quote.status = .redeemed
@@ -152,7 +149,7 @@ struct QuoteBook: Sendable {
         Quote(id: try row.decode("id"), buyerId: try row.decode("buyer_id"), createdAt: try row.decode("created_at"),
               expiresAt: try row.decode("expires_at"), priced: try row.decode("document", as: JSONB<PricedCart>.self).value,
               signature: QuoteSignature(keyId: try row.decode("key_id"), value: try row.decode("signature")),
-              status: Quote.Status(rawValue: try row.decode("status")) ?? .open, redeemedAt: try row.decode("redeemed_at"),
+              status: try row.decode("status"), redeemedAt: try row.decode("redeemed_at"),
               paymentId: try row.decode("payment_id"), refusal: try row.decode("refusal"))
     }
 }
