@@ -7,6 +7,8 @@ import PackageDescription
 let services: [(name: String, module: String)] = [
     (name: "auth-service", module: "AuthService"),
     (name: "user-service", module: "UserService"),
+    (name: "course-service", module: "CourseService"),
+    (name: "enrollment-service", module: "EnrollmentService"),
     (name: "azora-ledger", module: "AzoraLedger"),
     (name: "azora-pricing", module: "AzoraPricing"),
 ]
@@ -47,9 +49,9 @@ let package = Package(
                        providers: [.apt(["libpq-dev"])]),
         // hiredis's pkg-config file carries a flag SwiftPM refuses, so the module map links it by name.
         .systemLibrary(name: "CHiredis", path: "Shared/CHiredis", providers: [.apt(["libhiredis-dev"])]),
-        // libcurl speaks SMTP with STARTTLS and AUTH, which the mailer needs.
         // The reference argon2 implementation, for password hashes.
         .systemLibrary(name: "CArgon2", path: "Shared/CArgon2", providers: [.apt(["libargon2-dev"])]),
+        // libcurl speaks SMTP with STARTTLS and AUTH, which the mailer needs.
         .systemLibrary(name: "CCurl", path: "Shared/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         .target(
@@ -134,6 +136,7 @@ let package = Package(
         .testTarget(name: "FleetTests", dependencies: [
                         "Shared", "TestSupport",
                         .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                        .product(name: "JWTKit", package: "jwt-kit"),
                         .product(name: "NIOCore", package: "swift-nio"),
                         .product(name: "NIOHTTP1", package: "swift-nio"),
                     ], path: "Tests/FleetTests",

@@ -38,13 +38,13 @@ auth_service_settings() {
 YAML
 }
 
-# What only azora-pricing needs in compose: the key that signs quotes. Local-only; a real
-# deployment sets its own.
-pricing_settings() {
-    [ "$1" = azora-pricing ] || return 0
-    cat <<YAML
-      QUOTE_SIGNING_KEY: \${QUOTE_SIGNING_KEY:-bG9jYWwtb25seS1xdW90ZS1zaWduaW5nLWtleS0zMmI}
-YAML
+# What only the services that sign things need in compose: azora-pricing's quote key and
+# enrollment-service's certificate key. Local-only values; a real deployment sets its own.
+signing_key_settings() {
+    case "$1" in
+    azora-pricing) echo "      QUOTE_SIGNING_KEY: \${QUOTE_SIGNING_KEY:-bG9jYWwtb25seS1xdW90ZS1zaWduaW5nLWtleS0zMmI}" ;;
+    enrollment-service) echo "      CERTIFICATE_SIGNING_KEY: \${CERTIFICATE_SIGNING_KEY:-bG9jYWwtb25seS1jZXJ0aWZpY2F0ZS1rZXktMzJieXQ}" ;;
+    esac
 }
 
 render_compose() {
@@ -99,7 +99,7 @@ YAML
       SERVICE_CLIENT_SECRET: $name-local-secret
 $(peer_urls 6 ': ')
 $(auth_service_settings "$name")
-$(pricing_settings "$name")
+$(signing_key_settings "$name")
     volumes:
       - service-data:/data
     healthcheck:

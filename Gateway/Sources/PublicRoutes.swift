@@ -25,8 +25,10 @@ struct PublicRoutes: Sendable {
         "GET /.well-known/jwks.json",
         // Images are fetched by <img> tags, which send no Authorization header.
         "GET /users/:id/avatar",
+        // The catalog is open to visitors; what they may see is course-service's decision.
+        "GET /courses", "GET /courses/:id", "GET /courses/:id/modules", "GET /courses/:id/cohorts", "GET /courses/:id/reviews",
         // Anyone holding a certificate may prove it is genuine.
-        "GET /certificates/:id/verify", "GET /.well-known/certificate-keys.json",
+        "GET /certificates/:id/verify", "POST /certificates/verify", "GET /.well-known/certificate-keys.json",
         // Anyone holding a quote may check its signature.
         "GET /pricing/quote-keys",
         // Stripe signs its webhook; the payment service checks that signature.

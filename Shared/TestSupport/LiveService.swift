@@ -31,6 +31,15 @@ public struct LiveService: Sendable {
         let key = TestSigningKey()
         let router = Router()
         router.get("/.well-known/jwks.json") { _, _ in TestSigningKey.jwks([key]) }
+        // Service credentials, as auth-service's `POST /auth/token` grants them, for a service
+        // under test that calls peers (any client id and secret is accepted here).
+        router.post("/auth/token") { request, _ -> Response in
+            let form = String(buffer: try await request.body.collect(upTo: 4096))
+            let clientId = form.split(separator: "&").first { $0.hasPrefix("client_id=") }.map { String($0.dropFirst(10)) } ?? "unknown"
+            let token = try await key.token(subject: "service:\(clientId)", roles: ["service"])
+            return Response(status: .ok, headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(string: #"{"access_token":"\#(token)","token_type":"Bearer","expires_in":300}"#)))
+        }
         let jwks = try await LocalServer.start(router: router)
         var values = [
             "DATABASE_URL": TestEnvironment.databaseURL, "DATABASE_SCHEMA": run,

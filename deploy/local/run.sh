@@ -34,13 +34,14 @@ fi
 ensure_packages "${BASE_PACKAGES[@]}" python3
 
 # Local-only secrets, made once and kept in .local/secrets.env: the key that encrypts
-# auth-service's signing keys, azora-pricing's quote-signing key, and each service's client
-# secret for service-to-service calls.
+# auth-service's signing keys, azora-pricing's quote-signing key, enrollment-service's
+# certificate-signing key, and each service's client secret for service-to-service calls.
 SECRETS="$LOCAL/secrets.env"
 touch "$SECRETS" && chmod 600 "$SECRETS"
 add_secret() { grep -q "^$1=" "$SECRETS" || echo "$1=$(random_secret)" >>"$SECRETS"; }
 add_secret KEY_ENCRYPTION_KEY
 add_secret QUOTE_SIGNING_KEY
+add_secret CERTIFICATE_SIGNING_KEY
 while read -r name _ _; do
     [ "$name" = gateway ] || add_secret "CLIENT_SECRET_$(env_name "$name")"
 done < <(fleet_rows)
@@ -82,6 +83,7 @@ start_member() {
     [ "$name" = gateway ] && environment+=(SERVICES="$(existing_services)")
     [ "$name" = auth-service ] && environment+=(KEY_ENCRYPTION_KEY="$KEY_ENCRYPTION_KEY" SERVICE_CLIENT_SECRETS="$(client_secrets)")
     [ "$name" = azora-pricing ] && environment+=(QUOTE_SIGNING_KEY="$QUOTE_SIGNING_KEY")
+    [ "$name" = enrollment-service ] && environment+=(CERTIFICATE_SIGNING_KEY="$CERTIFICATE_SIGNING_KEY")
     local secret_name
     secret_name="CLIENT_SECRET_$(env_name "$name")"
     [ -n "${!secret_name:-}" ] && environment+=(SERVICE_CLIENT_SECRET="${!secret_name}")

@@ -5,7 +5,8 @@
 # happens. Extra arguments for `swift test` come from TEST_ARGS (e.g. TEST_ARGS="--filter Ledger").
 source "$(dirname "$0")/lib.sh"
 
-ensure_packages "${BASE_PACKAGES[@]}" python3 python3-venv docker-compose
+# poppler-utils: the certificate tests open the PDF with a standard reader (pdftotext).
+ensure_packages "${BASE_PACKAGES[@]}" python3 python3-venv docker-compose poppler-utils
 
 say "building the package and its tests"
 (cd "$AZORA_ROOT" && swift build --build-tests)

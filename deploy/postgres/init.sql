@@ -15,6 +15,20 @@ END $$;
 CREATE SCHEMA IF NOT EXISTS "users" AUTHORIZATION "users";
 ALTER ROLE "users" SET search_path = "users";
 DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'courses') THEN
+        CREATE ROLE "courses" LOGIN PASSWORD 'courses-local';
+    END IF;
+END $$;
+CREATE SCHEMA IF NOT EXISTS "courses" AUTHORIZATION "courses";
+ALTER ROLE "courses" SET search_path = "courses";
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'enrollment') THEN
+        CREATE ROLE "enrollment" LOGIN PASSWORD 'enrollment-local';
+    END IF;
+END $$;
+CREATE SCHEMA IF NOT EXISTS "enrollment" AUTHORIZATION "enrollment";
+ALTER ROLE "enrollment" SET search_path = "enrollment";
+DO $$ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ledger') THEN
         CREATE ROLE "ledger" LOGIN PASSWORD 'ledger-local';
     END IF;

@@ -1,0 +1,4 @@
+import CourseService
+import Shared
+
+await ServiceMain.run("course-service", buildApplication(reader:))

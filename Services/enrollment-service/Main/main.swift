@@ -1,0 +1,4 @@
+import EnrollmentService
+import Shared
+
+await ServiceMain.run("enrollment-service", buildApplication(reader:))

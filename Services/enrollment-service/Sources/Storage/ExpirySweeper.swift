@@ -1,0 +1,75 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Shared
+
+/// Ends what has run out, every few seconds: enrollments unpaid past their payment window and
+/// active ones past their access end become `expired`; offers past their time become
+/// `offer_expired`. Each course is handled in one transaction with its seats locked, and the
+/// seats freed are offered to the next in line at once.
+struct ExpirySweeper: Service {
+    let database: Database
+    let outbox: Outbox
+    let seats: SeatPools
+    let interval: Duration
+    let logger: Logger
+    static let batchSize = 200
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    while try await sweepOnce(now: Date()) == Self.batchSize {}
+                } catch {
+                    logger.warning("expiring enrollments and offers failed; will retry", metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+
+    /// Sweeps one batch of courses with something overdue; returns how many it looked at.
+    @discardableResult
+    func sweepOnce(now: Date) async throws -> Int {
+        let courses: [UUID] = try await database.query("""
+            SELECT course_id FROM enrollments
+            WHERE (status = 'pending_payment' AND payment_due_at <= \(now)) OR (status = 'active' AND access_expires_at <= \(now))
+            UNION
+            SELECT course_id FROM waitlist_entries WHERE status = 'offered' AND offer_expires_at <= \(now)
+            LIMIT \(Self.batchSize)
+            """).map { try $0.decode("course_id") }
+        for course in courses {
+            try await sweep(course, now: now)
+        }
+        return courses.count
+    }
+
+    private func sweep(_ courseId: UUID, now: Date) async throws {
+        try await database.transaction { transaction in
+            try await seats.lock(courseId, in: transaction)
+            let expired = try await transaction.query("""
+                UPDATE enrollments AS e SET status = 'expired', expired_at = \(now), updated_at = \(now)
+                WHERE e.course_id = \(courseId)
+                  AND ((e.status = 'pending_payment' AND e.payment_due_at <= \(now)) OR (e.status = 'active' AND e.access_expires_at <= \(now)))
+                RETURNING \(Rows.enrollment)
+                """).map(Rows.enrollment)
+            for enrollment in expired {
+                let reason = enrollment.activatedAt == nil ? "payment_overdue" : "access_ended"
+                try await outbox.publish("expired", enrollment, reason: reason, in: transaction)
+            }
+            let lapsed: [UUID] = try await transaction.query("""
+                UPDATE waitlist_entries SET status = 'offer_expired', ended_at = \(now)
+                WHERE course_id = \(courseId) AND status = 'offered' AND offer_expires_at <= \(now)
+                RETURNING id
+                """).map { try $0.decode("id") }
+            for id in lapsed {
+                try await outbox.publish("offer_expired", try await WaitlistBook.entry(id, in: transaction), in: transaction)
+            }
+            try await seats.offerFreeSeats(courseId, now: now, in: transaction)
+            if !expired.isEmpty || !lapsed.isEmpty {
+                logger.info("expired enrollments and offers",
+                            metadata: ["courseId": "\(courseId)", "enrollments": "\(expired.count)", "offers": "\(lapsed.count)"])
+            }
+        }
+    }
+}
