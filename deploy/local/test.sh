@@ -31,6 +31,9 @@ export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
 export TEST_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
 AZORA_BIN_DIR=$(cd "$AZORA_ROOT" && swift build --show-bin-path)
 export AZORA_BIN_DIR
+# The official openai SDK, for the test that drives ai-orchestrator through the gateway with it.
+AZORA_PYTHON=$(ensure_python_tools)
+export AZORA_PYTHON
 
 say "running the tests"
 # The output is kept so that, when something fails, the failures are repeated at the very end,

@@ -42,3 +42,10 @@ DO $$ BEGIN
 END $$;
 CREATE SCHEMA IF NOT EXISTS "pricing" AUTHORIZATION "pricing";
 ALTER ROLE "pricing" SET search_path = "pricing";
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'orchestrator') THEN
+        CREATE ROLE "orchestrator" LOGIN PASSWORD 'orchestrator-local';
+    END IF;
+END $$;
+CREATE SCHEMA IF NOT EXISTS "orchestrator" AUTHORIZATION "orchestrator";
+ALTER ROLE "orchestrator" SET search_path = "orchestrator";

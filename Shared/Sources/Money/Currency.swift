@@ -18,6 +18,9 @@ public struct Currency: Sendable, Hashable, CustomStringConvertible {
         self.minorUnitDigits = digits
     }
 
+    /// The message for a field holding a code the platform does not know.
+    public static let unknownCodeHelp = "is not an ISO 4217 currency code the platform knows"
+
     /// The platform's learning token (token-service); hundredths are its smallest unit.
     public static let platformTokenCode = "AZR"
 

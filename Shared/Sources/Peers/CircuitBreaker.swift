@@ -84,6 +84,13 @@ public final class CircuitBreaker: Sendable {
         }
     }
 
+    /// Records a call that ended without saying anything about the dependency's health (it was
+    /// cancelled, or refused for a reason of its own, such as a rate limit): the state stays as
+    /// it is, and a half-open breaker lets the next call be its trial.
+    public func recordInconclusive() {
+        status.withLock { $0.trialInFlight = false }
+    }
+
     /// Closes the breaker by hand.
     public func reset() {
         status.withLock { $0 = Status() }

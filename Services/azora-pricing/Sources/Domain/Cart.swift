@@ -40,7 +40,7 @@ struct QuoteRequest: Decodable, Sendable {
             lines.append(Cart.Line(ref: ref, quantity: quantity))
         }
         let currency = Currency(code: currency)
-        if currency == nil { refuse("currency", Validation.currencyHelp) }
+        if currency == nil { refuse("currency", Currency.unknownCodeHelp) }
         if let country, !Validation.isCountry(country) { refuse("country", Validation.countryHelp) }
         let codes = (couponCodes ?? []).map(CouponOrder.normalized)
         if codes.count > Self.maxCoupons { refuse("couponCodes", "may hold at most \(Self.maxCoupons) codes") }

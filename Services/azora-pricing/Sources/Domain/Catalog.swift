@@ -52,7 +52,7 @@ struct PriceOrder: Sendable {
 
     func problems() -> [FieldError] {
         var errors: [FieldError] = []
-        if Currency(code: currency) == nil { errors.append(FieldError(field: "currency", message: Validation.currencyHelp)) }
+        if Currency(code: currency) == nil { errors.append(FieldError(field: "currency", message: Currency.unknownCodeHelp)) }
         if let country, !Validation.isCountry(country) { errors.append(FieldError(field: "country", message: Validation.countryHelp)) }
         if !(0...Validation.maxUnitAmount).contains(amount) {
             errors.append(FieldError(field: "amount", message: "must be a whole number of minor units from 0 to \(Validation.maxUnitAmount)"))
@@ -90,7 +90,7 @@ struct RegionOrder: Decodable, Sendable {
     func problems() -> [FieldError] {
         var errors: [FieldError] = []
         if !(1...100_000).contains(pppBps) { errors.append(FieldError(field: "pppBps", message: "must be from 1 to 100000 basis points")) }
-        if Currency(code: fallbackCurrency) == nil { errors.append(FieldError(field: "fallbackCurrency", message: Validation.currencyHelp)) }
+        if Currency(code: fallbackCurrency) == nil { errors.append(FieldError(field: "fallbackCurrency", message: Currency.unknownCodeHelp)) }
         return errors
     }
 }
@@ -110,7 +110,7 @@ struct EnterprisePriceOrder: Sendable {
 
     func problems() -> [FieldError] {
         var errors: [FieldError] = []
-        if Currency(code: currency) == nil { errors.append(FieldError(field: "currency", message: Validation.currencyHelp)) }
+        if Currency(code: currency) == nil { errors.append(FieldError(field: "currency", message: Currency.unknownCodeHelp)) }
         if !(0...Validation.maxUnitAmount).contains(amount) {
             errors.append(FieldError(field: "amount", message: "must be a whole number of minor units from 0 to \(Validation.maxUnitAmount)"))
         }

@@ -40,34 +40,6 @@ enum CouponDiscount: Sendable, Equatable {
     case fixed(Money)
 }
 
-/// An amount of money on the wire: `{"amount": 1999, "currency": "USD"}`.
-struct Money: Codable, Sendable, Equatable {
-    let amount: Int64
-    let currency: String
-
-    init(amount: Int64, currency: String) {
-        self.amount = amount
-        self.currency = currency
-    }
-
-    private enum CodingKeys: String, CodingKey { case amount, currency }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        amount = try container.decodeWholeNumber(forKey: .amount)
-        currency = try container.decode(String.self, forKey: .currency)
-    }
-
-    func problems(field: String) -> [FieldError] {
-        var errors: [FieldError] = []
-        if !(1...Validation.maxUnitAmount).contains(amount) {
-            errors.append(FieldError(field: "\(field).amount", message: "must be a whole number of minor units from 1 to \(Validation.maxUnitAmount)"))
-        }
-        if Currency(code: currency) == nil { errors.append(FieldError(field: "\(field).currency", message: Validation.currencyHelp)) }
-        return errors
-    }
-}
-
 /// `POST /pricing/coupons`.
 struct CouponOrder: Decodable, Sendable {
     let code: String
@@ -102,10 +74,10 @@ struct CouponOrder: Decodable, Sendable {
             if !(1...10_000).contains(percentBps ?? 0) { refuse("percentBps", "must be from 1 to 10000 basis points") }
             if amount != nil { refuse("amount", "applies to fixed coupons only") }
         case .fixed:
-            if let amount { errors += amount.problems(field: "amount") } else { refuse("amount", "is required for a fixed coupon") }
+            if let amount { errors += amount.problems(field: "amount", amounts: 1...Validation.maxUnitAmount) } else { refuse("amount", "is required for a fixed coupon") }
             if percentBps != nil { refuse("percentBps", "applies to percentage coupons only") }
         }
-        if let minOrder { errors += minOrder.problems(field: "minOrder") }
+        if let minOrder { errors += minOrder.problems(field: "minOrder", amounts: 1...Validation.maxUnitAmount) }
         for (index, ref) in (productRefs ?? []).enumerated() where ProductRef(ref) == nil {
             refuse("productRefs[\(index)]", ProductRef.formatHelp)
         }

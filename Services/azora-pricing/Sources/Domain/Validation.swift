@@ -8,7 +8,6 @@ enum Validation {
     /// The largest total a quote may have: every JSON client reads integers up to 2^53 - 1 exactly.
     static let maxTotal: Int64 = (1 << 53) - 1
 
-    static let currencyHelp = "is not an ISO 4217 currency code the platform knows"
     static let countryHelp = "must be an ISO 3166-1 alpha-2 country code: two upper-case letters"
     static let slugHelp = "must be 1 to 64 lower-case letters, digits, '-' or '_'"
 

@@ -56,7 +56,7 @@ struct CourseOrder: Decodable, Sendable {
                 refuse("tags[\(index)]", "is listed twice")
             }
         }
-        errors += price.problems(field: "price")
+        errors += price.problems(field: "price", amounts: 0...Validation.maxAmount)
         errors += Validation.capacityProblems(capacity, field: "capacity")
         return errors
     }

@@ -10,7 +10,6 @@ enum Validation {
 
     static let slugHelp = "must be 1 to 64 lower-case letters, digits, '-' or '_'"
     static let languageHelp = "must be a language tag such as en, pt or pt-BR"
-    static let currencyHelp = "is not an ISO 4217 currency code the platform knows"
 
     static func isSlug(_ text: String) -> Bool {
         (1...64).contains(text.count) && text.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || "-_".contains($0)) }

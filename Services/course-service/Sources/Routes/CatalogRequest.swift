@@ -27,7 +27,7 @@ extension CatalogQuery {
         filter.language = try text("language", max: 12)
         if let language = filter.language, !Validation.isLanguage(language) { throw Problem.invalid("language", Validation.languageHelp) }
         filter.currency = try text("currency", max: 3)
-        if let currency = filter.currency, Currency(code: currency) == nil { throw Problem.invalid("currency", Validation.currencyHelp) }
+        if let currency = filter.currency, Currency(code: currency) == nil { throw Problem.invalid("currency", Currency.unknownCodeHelp) }
         filter.minPrice = try amount("minPrice")
         filter.maxPrice = try amount("maxPrice")
         if let low = filter.minPrice, let high = filter.maxPrice, high < low {

@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// What enrollment-service reads of course-service's course detail (`GET /courses/{id}`): its
 /// own slim copy, so that no service compiles against another. Fields it does not use are

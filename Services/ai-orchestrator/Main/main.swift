@@ -1,0 +1,4 @@
+import AIOrchestrator
+import Shared
+
+await ServiceMain.run("ai-orchestrator", buildApplication(reader:))

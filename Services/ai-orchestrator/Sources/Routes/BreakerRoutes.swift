@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import Shared
+
+/// The deployments' circuit breakers, for administrators: each one's state, failures in a row,
+/// how long ago it opened, and the last health probe; and a reset that closes one by hand.
+struct BreakerRoutes: Sendable {
+    let catalog: CatalogStore
+    let breakers: DeploymentBreakers
+    let stats: LiveStats
+
+    struct BreakerView: ResponseEncodable, Sendable {
+        let deployment: String
+        let state: CircuitBreaker.State
+        let consecutiveFailures: Int
+        let openedSecondsAgo: Double?
+        let inFlight: Int
+        let latencySeconds: Double?
+        let lastProbe: DeploymentBreakers.ProbeResult?
+    }
+
+    struct BreakerList: ResponseEncodable, Sendable {
+        let items: [BreakerView]
+    }
+
+    func add(to group: RouterGroup<AppRequestContext>) {
+        group.get("/ai-orchestrator/breakers") { _, context in
+            _ = try context.requireRole(.admin)
+            let names = try await catalog.snapshot().deployments.keys.sorted()
+            return BreakerList(items: names.map(view))
+        }
+        group.post("/ai-orchestrator/breakers/:deployment/reset") { _, context in
+            _ = try context.requireRole(.admin)
+            let name = try context.parameters.require("deployment")
+            guard try await catalog.snapshot().deployments[name] != nil else { throw Problem.notFound("deployment", id: name) }
+            breakers.breaker(name).reset()
+            return view(name)
+        }
+    }
+
+    /// Every deployment's breaker as JSON, for `GET /ai-orchestrator/metrics`.
+    func state() async -> JSONValue {
+        guard let names = try? await catalog.snapshot().deployments.keys.sorted() else { return .null }
+        let views = names.map(view)
+        guard let data = try? JSONCoding.makeEncoder().encode(views),
+              let value = try? JSONCoding.makeDecoder().decode(JSONValue.self, from: data) else { return .null }
+        return ["breakers": value]
+    }
+
+    private func view(_ name: String) -> BreakerView {
+        let snapshot = breakers.breaker(name).snapshot
+        return BreakerView(deployment: name, state: snapshot.state, consecutiveFailures: snapshot.consecutiveFailures,
+                           openedSecondsAgo: snapshot.openedSecondsAgo, inFlight: stats.inFlight(name),
+                           latencySeconds: stats.latency(name), lastProbe: breakers.lastProbe(name))
+    }
+}

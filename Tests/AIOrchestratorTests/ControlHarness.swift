@@ -1,0 +1,145 @@
+import Configuration
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import ServiceLifecycle
+import Shared
+import Synchronization
+import TestSupport
+
+@testable import AIOrchestrator
+
+/// The control parts of ai-orchestrator (catalog, budgets, cache, monitor, classifications and
+/// the management routes) on a real socket with a fresh schema and Redis key space, before the
+/// whole service is assembled in App.swift. One test-only route, `POST /test/reserve`, reserves
+/// budget for the caller so that refusals are seen through the real problem middleware.
+struct ControlHarness: Sendable {
+    let live: LiveService
+    let parts: ControlParts
+    let admin: Caller
+
+    struct Caller: Sendable {
+        let id: UUID
+        let token: String
+    }
+
+    var client: any TestClientProtocol { live.client }
+    var database: Database { live.database }
+
+    /// The environment variable a test provider names, and its value, which must never be answered.
+    static let keySetting = "CONTROL_TEST_PROVIDER_KEY"
+    static let keyValue = "sk-test-DO-NOT-LEAK-7f3a9c"
+
+    static func run(settings extra: [String: String] = [:], _ test: @escaping @Sendable (ControlHarness) async throws -> Void) async throws {
+        let box = Mutex<ControlParts?>(nil)
+        try await LiveService.run("control", settings: [keySetting: keyValue].merging(extra) { $1 }, build: { reader in
+            let (application, parts) = try await buildControlApplication(reader: reader)
+            box.withLock { $0 = parts }
+            return application
+        }) { live in
+            let adminId = UUID()
+            let admin = Caller(id: adminId, token: try await live.token(subject: adminId.uuidString.lowercased(), roles: ["student", "admin"]))
+            try await test(ControlHarness(live: live, parts: box.withLock { $0! }, admin: admin))
+        }
+    }
+
+    /// A signed-in learner, optionally of an organisation.
+    func user(organization: UUID? = nil) async throws -> Caller {
+        let id = UUID()
+        return Caller(id: id, token: try await live.token(subject: id.uuidString.lowercased(), roles: ["student"], organization: organization))
+    }
+
+    func send(_ method: HTTPRequest.Method, _ path: String, json body: Any? = nil, as caller: Caller? = nil) async throws -> TestAnswer {
+        try await client.send(method, path, json: body, token: caller?.token)
+    }
+
+    /// Creates something as the administrator and fails the test's setup unless it is created.
+    @discardableResult
+    func create(_ path: String, _ body: [String: Any]) async throws -> TestAnswer {
+        let answer = try await send(.post, path, json: body, as: admin)
+        guard answer.status == .created else { throw HarnessError("POST \(path) answered \(answer.status): \(answer.text)") }
+        return answer
+    }
+
+    /// An OpenAI-compatible provider whose key is in `keySetting`.
+    @discardableResult
+    func provider(_ name: String) async throws -> TestAnswer {
+        try await create("/ai-orchestrator/providers", ["name": name, "kind": "openai_compatible", "baseUrl": "https://api.example.com/v1",
+                                                        "credentialSetting": Self.keySetting])
+    }
+
+    @discardableResult
+    func deployment(_ name: String, provider: String, tier: String = "small") async throws -> TestAnswer {
+        try await create("/ai-orchestrator/deployments", ["name": name, "provider": provider, "model": "gpt-4o-mini", "contextWindow": 128_000,
+                                                          "inputMicrosPerMillion": 150_000, "outputMicrosPerMillion": 600_000,
+                                                          "capabilities": ["chat", "streaming"], "tier": tier])
+    }
+}
+
+/// What the control harness's application is built from, for tests to reach behind the routes.
+struct ControlParts: Sendable {
+    let catalog: CatalogStore
+    let keeper: BudgetKeeper
+    let monitor: RoutingMonitor
+    let classifications: ClassificationLog
+    let cache: RoutingCache
+}
+
+/// The control parts assembled as App.swift will: the runtime's database and Redis, the
+/// background writers as services, the management routes on the authenticated group.
+func buildControlApplication(reader: ConfigReader) async throws -> (some ApplicationProtocol, ControlParts) {
+    let runtime = try ServiceRuntime(name: "ai-orchestrator", reader: reader)
+    let database = try runtime.database(migrations: Migration.fromFiles(prefix: "orchestrator", EmbeddedFiles.migrationFiles))
+    let redis = try runtime.redis()
+    let parts = ControlParts(
+        catalog: CatalogStore(database: database),
+        keeper: BudgetKeeper(database: database, redis: redis, logger: runtime.logger),
+        monitor: RoutingMonitor(database: database, logger: runtime.logger, flushInterval: .milliseconds(50)),
+        classifications: ClassificationLog(database: database, logger: runtime.logger, flushInterval: .milliseconds(50)),
+        cache: RoutingCache(database: database, logger: runtime.logger))
+    runtime.addService(parts.keeper)
+    runtime.addService(parts.monitor)
+    runtime.addService(parts.classifications)
+    let router = try runtime.makeRouter()
+    let signedIn = router.group().requiringAuthentication()
+    ManagementRoutes(catalog: parts.catalog, budgets: parts.keeper, monitor: parts.monitor, classifications: parts.classifications,
+                     cache: parts.cache, settings: runtime.settings).add(to: signedIn)
+    signedIn.post("/test/reserve") { request, context -> HTTPResponse.Status in
+        let principal = try context.requirePrincipal()
+        let tokens = Int(request.uri.queryParameters["tokens"].map(String.init) ?? "") ?? 10
+        let micros = Int64(request.uri.queryParameters["micros"].map(String.init) ?? "") ?? 10
+        _ = try await parts.keeper.reserve(BudgetScopes(userId: principal.userId, courseId: nil, organizationId: principal.organizationId),
+                                           estimatedTokens: tokens, estimatedMicros: micros)
+        return .noContent
+    }
+    return (runtime.makeApplication(router: router), parts)
+}
+
+/// A fresh, migrated ai-orchestrator schema and a Redis key space of its own, for tests of the
+/// stores without HTTP.
+func withControlDatabase<T>(maxConnections: Int = 8, _ body: (Database, RedisClient) async throws -> T) async throws -> T {
+    try await withTestDatabase(maxConnections: maxConnections) { database in
+        try await Migrator(database: database, logger: TestLogger.make("migrator"))
+            .migrate(Migration.fromFiles(prefix: "orchestrator", EmbeddedFiles.migrationFiles))
+        return try await withTestRedis { redis in try await body(database, redis) }
+    }
+}
+
+/// A quiet logger for the parts under test.
+let controlLogger = TestLogger.make("control")
+
+/// Runs a service in a service group, lets it start, then shuts it down gracefully and waits
+/// for it to return: what happens to a replica on SIGTERM.
+enum ControlShutdown {
+    static func run(_ service: any Service) async throws {
+        let group = ServiceGroup(configuration: .init(services: [service], logger: controlLogger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            try await Task.sleep(for: .milliseconds(100))
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+}
