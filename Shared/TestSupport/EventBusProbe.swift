@@ -26,26 +26,29 @@ public struct EventBusProbe: Sendable {
         }
     }
 
-    /// Every event of the type on the bus so far, oldest first.
-    public func events(ofType type: String) async throws -> [EventEnvelope] {
+    /// Every event of the type on the bus so far (about `subject`, when given), oldest first.
+    public func events(ofType type: String, subject: String? = nil) async throws -> [EventEnvelope] {
         try await withRedis { redis in
             let entries = try await redis.send("XRANGE", redis.key(EventStreams.stream(for: type)), "-", "+").array ?? []
             return try entries.compactMap { entry -> EventEnvelope? in
                 guard let fields = entry.array?.last?.array, let index = fields.firstIndex(where: { $0.string == "event" }),
                       index + 1 < fields.count, let json = fields[index + 1].string else { return nil }
-                return try JSONCoding.makeDecoder().decode(EventEnvelope.self, from: Data(json.utf8))
+                let event = try JSONCoding.makeDecoder().decode(EventEnvelope.self, from: Data(json.utf8))
+                return subject == nil || event.subject == subject ? event : nil
             }
         }
     }
 
-    /// The events of the type, once at least `count` are there (within about five seconds).
-    public func waitForEvents(ofType type: String, count: Int = 1) async throws -> [EventEnvelope] {
-        for _ in 0..<100 {
-            let events = try await events(ofType: type)
+    /// The events of the type (about `subject`, when given), once at least `count` are there, or
+    /// whatever is there after 30 seconds: waiting costs nothing once they have arrived.
+    public func waitForEvents(ofType type: String, subject: String? = nil, count: Int = 1) async throws -> [EventEnvelope] {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            let events = try await events(ofType: type, subject: subject)
             if events.count >= count { return events }
             try await Task.sleep(for: .milliseconds(50))
         }
-        return try await events(ofType: type)
+        return try await events(ofType: type, subject: subject)
     }
 
     private func withRedis<T>(_ body: (RedisClient) async throws -> T) async throws -> T {

@@ -45,25 +45,35 @@ extension TestClientProtocol {
     }
 
     /// Many requests at once, each on a connection of its own (the test client has only one),
-    /// answers in the order of the requests.
-    public func sendConcurrently(_ requests: [(HTTPRequest.Method, String, Any?)], token: String) async throws -> [TestAnswer] {
+    /// answers in the order of the requests. `onAnswer` sees each answer as it arrives, for tests
+    /// that must act once some have been decided.
+    public func sendConcurrently(_ requests: [(HTTPRequest.Method, String, Any?)], token: String,
+                                 onAnswer: @escaping @Sendable (TestAnswer) -> Void = { _ in }) async throws -> [TestAnswer] {
+        try await sendConcurrently(requests.map { ($0.0, $0.1, $0.2, token) }, onAnswer: onAnswer)
+    }
+
+    /// Many requests at once, each with its own bearer token (none when `nil`).
+    public func sendConcurrently(_ requests: [(HTTPRequest.Method, String, Any?, String?)],
+                                 onAnswer: @escaping @Sendable (TestAnswer) -> Void = { _ in }) async throws -> [TestAnswer] {
         guard let port else { throw HarnessError("the test client has no port: run the application with .live") }
-        let bodies = try requests.map { method, path, body in
-            (method, path, try body.map { try JSONSerialization.data(withJSONObject: $0) })
+        let bodies = try requests.map { method, path, body, token in
+            (method, path, try body.map { try JSONSerialization.data(withJSONObject: $0) }, token)
         }
         return try await withThrowingTaskGroup(of: (Int, TestAnswer).self) { group in
-            for (index, (method, path, body)) in bodies.enumerated() {
+            for (index, (method, path, body, token)) in bodies.enumerated() {
                 group.addTask {
                     var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
                     request.method = .init(rawValue: method.rawValue)
-                    request.headers.add(name: "Authorization", value: "Bearer \(token)")
+                    if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
                     if let body {
                         request.headers.add(name: "Content-Type", value: "application/json")
                         request.body = .bytes(ByteBuffer(data: body))
                     }
                     let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
                     let data = Data(buffer: try await response.body.collect(upTo: 1 << 24))
-                    return (index, TestAnswer(status: .init(code: Int(response.status.code)), headers: [:], body: data))
+                    let answer = TestAnswer(status: .init(code: Int(response.status.code)), headers: [:], body: data)
+                    onAnswer(answer)
+                    return (index, answer)
                 }
             }
             var answers = [TestAnswer?](repeating: nil, count: bodies.count)

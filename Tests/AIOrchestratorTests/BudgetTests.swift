@@ -201,7 +201,7 @@ import TestSupport
                                                    as: control.admin)
             #expect(unlimited.fields == ["limitMicros"])
 
-            let keeper = control.parts.keeper
+            let keeper = control.parts.budgets
             let held = try await keeper.reserve(BudgetScopes(userId: nil, courseId: course, organizationId: nil), estimatedTokens: 10, estimatedMicros: 900)
             await keeper.settle(held, actualTokens: 12, actualMicros: 700)
             _ = try await keeper.reserve(BudgetScopes(userId: nil, courseId: course, organizationId: nil), estimatedTokens: 10, estimatedMicros: 300)

@@ -1,4 +1,3 @@
-import Configuration
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -11,13 +10,13 @@ import TestSupport
 
 @testable import AIOrchestrator
 
-/// The control parts of ai-orchestrator (catalog, budgets, cache, monitor, classifications and
-/// the management routes) on a real socket with a fresh schema and Redis key space, before the
-/// whole service is assembled in App.swift. One test-only route, `POST /test/reserve`, reserves
-/// budget for the caller so that refusals are seen through the real problem middleware.
+/// ai-orchestrator on a real socket, as `OrchestratorHarness` starts it, for tests of the
+/// management routes that reach behind them through the application's own parts. One
+/// test-only route, `POST /test/reserve`, reserves budget for the caller so that refusals are
+/// seen through the real problem middleware.
 struct ControlHarness: Sendable {
     let live: LiveService
-    let parts: ControlParts
+    let parts: OrchestratorParts
     let admin: Caller
 
     struct Caller: Sendable {
@@ -33,11 +32,21 @@ struct ControlHarness: Sendable {
     static let keyValue = "sk-test-DO-NOT-LEAK-7f3a9c"
 
     static func run(settings extra: [String: String] = [:], _ test: @escaping @Sendable (ControlHarness) async throws -> Void) async throws {
-        let box = Mutex<ControlParts?>(nil)
-        try await LiveService.run("control", settings: [keySetting: keyValue].merging(extra) { $1 }, build: { reader in
-            let (application, parts) = try await buildControlApplication(reader: reader)
+        let box = Mutex<OrchestratorParts?>(nil)
+        let settings = OrchestratorHarness.settings.merging([keySetting: keyValue]) { $1 }.merging(extra) { $1 }
+        try await LiveService.run("control", settings: settings, build: { reader in
+            let (runtime, router, parts) = try await buildRouter(reader: reader)
+            router.group().requiringAuthentication().post("/test/reserve") { request, context -> HTTPResponse.Status in
+                let principal = try context.requirePrincipal()
+                let tokens = Int(request.uri.queryParameters["tokens"].map(String.init) ?? "") ?? 10
+                let micros = Int64(request.uri.queryParameters["micros"].map(String.init) ?? "") ?? 10
+                _ = try await parts.budgets.reserve(
+                    BudgetScopes(userId: principal.userId, courseId: nil, organizationId: principal.organizationId),
+                    estimatedTokens: tokens, estimatedMicros: micros)
+                return .noContent
+            }
             box.withLock { $0 = parts }
-            return application
+            return runtime.makeApplication(router: router)
         }) { live in
             let adminId = UUID()
             let admin = Caller(id: adminId, token: try await live.token(subject: adminId.uuidString.lowercased(), roles: ["student", "admin"]))
@@ -76,45 +85,6 @@ struct ControlHarness: Sendable {
                                                           "inputMicrosPerMillion": 150_000, "outputMicrosPerMillion": 600_000,
                                                           "capabilities": ["chat", "streaming"], "tier": tier])
     }
-}
-
-/// What the control harness's application is built from, for tests to reach behind the routes.
-struct ControlParts: Sendable {
-    let catalog: CatalogStore
-    let keeper: BudgetKeeper
-    let monitor: RoutingMonitor
-    let classifications: ClassificationLog
-    let cache: RoutingCache
-}
-
-/// The control parts assembled as App.swift will: the runtime's database and Redis, the
-/// background writers as services, the management routes on the authenticated group.
-func buildControlApplication(reader: ConfigReader) async throws -> (some ApplicationProtocol, ControlParts) {
-    let runtime = try ServiceRuntime(name: "ai-orchestrator", reader: reader)
-    let database = try runtime.database(migrations: Migration.fromFiles(prefix: "orchestrator", EmbeddedFiles.migrationFiles))
-    let redis = try runtime.redis()
-    let parts = ControlParts(
-        catalog: CatalogStore(database: database),
-        keeper: BudgetKeeper(database: database, redis: redis, logger: runtime.logger),
-        monitor: RoutingMonitor(database: database, logger: runtime.logger, flushInterval: .milliseconds(50)),
-        classifications: ClassificationLog(database: database, logger: runtime.logger, flushInterval: .milliseconds(50)),
-        cache: RoutingCache(database: database, logger: runtime.logger))
-    runtime.addService(parts.keeper)
-    runtime.addService(parts.monitor)
-    runtime.addService(parts.classifications)
-    let router = try runtime.makeRouter()
-    let signedIn = router.group().requiringAuthentication()
-    ManagementRoutes(catalog: parts.catalog, budgets: parts.keeper, monitor: parts.monitor, classifications: parts.classifications,
-                     cache: parts.cache, settings: runtime.settings).add(to: signedIn)
-    signedIn.post("/test/reserve") { request, context -> HTTPResponse.Status in
-        let principal = try context.requirePrincipal()
-        let tokens = Int(request.uri.queryParameters["tokens"].map(String.init) ?? "") ?? 10
-        let micros = Int64(request.uri.queryParameters["micros"].map(String.init) ?? "") ?? 10
-        _ = try await parts.keeper.reserve(BudgetScopes(userId: principal.userId, courseId: nil, organizationId: principal.organizationId),
-                                           estimatedTokens: tokens, estimatedMicros: micros)
-        return .noContent
-    }
-    return (runtime.makeApplication(router: router), parts)
 }
 
 /// A fresh, migrated ai-orchestrator schema and a Redis key space of its own, for tests of the

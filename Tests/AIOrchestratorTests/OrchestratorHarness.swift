@@ -21,13 +21,15 @@ struct OrchestratorHarness: Sendable {
     /// The key every fake provider is configured with (`FAKE_KEY`).
     static let key = "sk-test-\(UUID().uuidString)"
 
+    /// The settings the service is started with: probes off unless a test turns them on, fast
+    /// breakers so tests need not wait.
+    static let settings = ["FAKE_KEY": key, "AI_PROBE_SECONDS": "0", "AI_BREAKER_FAILURES": "2", "AI_BREAKER_OPEN_SECONDS": "3",
+                           "AI_LONGEST_RETRY_WAIT_SECONDS": "2"]
+
     static func run(settings extra: [String: String] = [:], _ test: @escaping @Sendable (OrchestratorHarness) async throws -> Void)
         async throws
     {
-        // Probes off unless a test turns them on; fast breakers so tests need not wait.
-        let settings = ["FAKE_KEY": key, "AI_PROBE_SECONDS": "0", "AI_BREAKER_FAILURES": "2", "AI_BREAKER_OPEN_SECONDS": "3",
-                        "AI_LONGEST_RETRY_WAIT_SECONDS": "2"].merging(extra) { $1 }
-        try await LiveService.run("orchestrator", settings: settings, build: buildApplication) { live in
+        try await LiveService.run("orchestrator", settings: settings.merging(extra) { $1 }, build: buildApplication) { live in
             let learnerId = UUID()
             try await test(OrchestratorHarness(
                 client: live.client, database: live.database,

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Shared
+import Synchronization
 import Testing
 import TestSupport
 
@@ -29,13 +30,17 @@ import TestSupport
             #expect(budget.status == .created, "\(budget.text)")
             // Held upstream until every call has been decided, so none settles early and frees budget.
             fake.fallback = .held(.answer("ok"))
+            let refusedSoFar = Mutex(0)
             let calls = Task {
                 try await h.client.sendConcurrently(
-                    Array(repeating: (.post, "/v1/chat/completions", H.chat("metered", extra: ["max_tokens": 100])), count: 20), token: h.learner)
+                    Array(repeating: (.post, "/v1/chat/completions", H.chat("metered", extra: ["max_tokens": 100])), count: 20),
+                    token: h.learner) { answer in
+                    if answer.status == .tooManyRequests { refusedSoFar.withLock { $0 += 1 } }
+                }
             }
-            try await eventually(within: .seconds(30)) { fake.calls >= 5 }
-            // Time for any sixth reservation to slip through, if the budget let one.
-            try await Task.sleep(for: .seconds(1))
+            // Released only once every call is held upstream or refused: one released earlier
+            // would settle below its estimate and leave room for a late call.
+            try await eventually(within: .seconds(60)) { fake.calls + refusedSoFar.withLock { $0 } >= 20 }
             fake.release()
             let answers = try await calls.value
             #expect(answers.filter { $0.status == .ok }.count == 5)

@@ -113,17 +113,6 @@ struct CourseHarness: Sendable {
         }
     }
 
-    /// The events of a type the service published about a course, oldest first (waiting
-    /// until at least `count` are there).
-    func events(_ type: String, course: String, count: Int = 1) async throws -> [EventEnvelope] {
-        for _ in 0..<100 {
-            let events = try await bus.events(ofType: type).filter { $0.subject == course }
-            if events.count >= count { return events }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return try await bus.events(ofType: type).filter { $0.subject == course }
-    }
-
     /// The count of one series of `course_cache_lookups_total`, as `/metrics` shows it.
     func cacheLookups(_ cache: String, _ result: String) async throws -> Int {
         let text = try await send(.get, "/metrics").text

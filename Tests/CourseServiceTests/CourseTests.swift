@@ -31,7 +31,7 @@ import TestSupport
 
             #expect(try await courses.send(.delete, "/courses/\(id)", as: ada).status == .noContent)
             #expect(try await courses.send(.get, "/courses/\(id)", as: ada).status == .notFound)
-            let deleted = try await courses.events("course.deleted", course: id.lowercased())
+            let deleted = try await courses.bus.waitForEvents(ofType: "course.deleted", subject: id.lowercased())
             #expect(deleted.first?.data["title"] == "Swift in Depth")
         }
     }
@@ -171,7 +171,7 @@ import TestSupport
             let detail = try await courses.send(.get, "/courses/\(id)", as: courses.service)
             #expect(detail.int("capacity") == 2)
             #expect((detail.json["cohorts"] as? [[String: Any]])?.compactMap { $0["capacity"] as? Int } == [5])
-            let updated = try await courses.events("course.updated", course: id, count: 2)
+            let updated = try await courses.bus.waitForEvents(ofType: "course.updated", subject: id, count: 2)
             let cohorts = updated.last?.data["cohorts"]
             #expect(cohorts == .array([
                 .object(["id": .string(created["id"]!), "capacity": .number(5)]),

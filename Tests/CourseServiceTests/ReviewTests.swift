@@ -57,9 +57,9 @@ import TestSupport
             #expect(try await courses.send(.post, "/courses/\(id)/reviews", json: ["rating": 5], as: learner).status == .created,
                     "a deleted review can be written again")
 
-            let reviewed = try await courses.events("course.reviewed", course: id, count: 5)
+            let reviewed = try await courses.bus.waitForEvents(ofType: "course.reviewed", subject: id, count: 5)
             #expect(reviewed.last?.data["count"] == .number(2) && reviewed.last?.data["average"] == .number(4.5))
-            #expect(try await courses.events("course.review_deleted", course: id, count: 2).count == 2)
+            #expect(try await courses.bus.waitForEvents(ofType: "course.review_deleted", subject: id, count: 2).count == 2)
         }
     }
 

@@ -41,10 +41,10 @@ import TestSupport
             #expect(restored["status"] == "published" && restored["publishedAt"] == firstPublication)
 
             for (type, count) in [("course.created", 1), ("course.submitted", 2), ("course.rejected", 1), ("course.published", 2), ("course.archived", 1)] {
-                let events = try await courses.events(type, course: id, count: count)
+                let events = try await courses.bus.waitForEvents(ofType: type, subject: id, count: count)
                 #expect(events.count == count, "\(type)")
             }
-            let publishedEvents = try await courses.events("course.published", course: id, count: 2)
+            let publishedEvents = try await courses.bus.waitForEvents(ofType: "course.published", subject: id, count: 2)
             let data = try #require(publishedEvents.first?.data)
             #expect(data["status"] == "published" && data["title"] == "Swift Fundamentals")
             #expect(data["courseId"]?.stringValue?.lowercased() == id && data["instructorId"]?.stringValue?.lowercased() == ada.id.uuidString.lowercased())

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Crypto
 import Foundation
 import HTTPTypes
@@ -123,29 +122,7 @@ struct EnrollmentHarness: Sendable {
     /// Many requests at once, each from its own caller on a connection of its own; answers in
     /// the order of the requests.
     func race(_ requests: [(HTTPRequest.Method, String, [String: Any]?, Caller)]) async throws -> [TestAnswer] {
-        guard let port = client.port else { throw HarnessError("the test client has no port") }
-        let prepared = try requests.map { method, path, body, caller in
-            (method, path, try body.map { try JSONSerialization.data(withJSONObject: $0) }, caller.token)
-        }
-        return try await withThrowingTaskGroup(of: (Int, TestAnswer).self) { group in
-            for (index, (method, path, body, token)) in prepared.enumerated() {
-                group.addTask {
-                    var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
-                    request.method = .init(rawValue: method.rawValue)
-                    request.headers.add(name: "Authorization", value: "Bearer \(token)")
-                    if let body {
-                        request.headers.add(name: "Content-Type", value: "application/json")
-                        request.body = .bytes(ByteBuffer(data: body))
-                    }
-                    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
-                    let data = Data(buffer: try await response.body.collect(upTo: 1 << 24))
-                    return (index, TestAnswer(status: .init(code: Int(response.status.code)), headers: [:], body: data))
-                }
-            }
-            var answers = [TestAnswer?](repeating: nil, count: prepared.count)
-            for try await (index, answer) in group { answers[index] = answer }
-            return answers.compactMap { $0 }
-        }
+        try await client.sendConcurrently(requests.map { ($0.0, $0.1, $0.2, $0.3.token) })
     }
 
     /// One number from a query run behind the service's back.

@@ -6,59 +6,6 @@ import Testing
 /// A person's whole life with their account, walked through the gateway only, with the real
 /// executables of the gateway, auth-service and user-service on a real PostgreSQL and Redis.
 @Suite(.serialized) struct IdentityJourneyTests {
-    /// The three processes, sharing one database (a schema each) and one Redis key space.
-    struct Fleet: Sendable {
-        let gateway: JSONClient
-        let processes: [FleetProcess]
-        let mailFolder: URL
-
-        static func start() async throws -> Fleet {
-            let run = TestNames.unique("journey")
-            let mailFolder = FileManager.default.temporaryDirectory.appending(path: run + "-mail")
-            let common = ["DATABASE_URL": TestEnvironment.databaseURL, "REDIS_URL": TestEnvironment.redisURL,
-                          "REDIS_KEY_PREFIX": run + ":", "LOG_LEVEL": "warning"]
-            let authPort = try BoundSocket()
-            let usersPort = try BoundSocket()
-            authPort.close()
-            usersPort.close()
-            let urls = ["AUTH_SERVICE_URL": "http://127.0.0.1:\(authPort.port)", "USER_SERVICE_URL": "http://127.0.0.1:\(usersPort.port)"]
-            let auth = try await FleetProcess.start("auth-service", environment: common.merging(urls) { $1 }.merging([
-                "PORT": String(authPort.port), "DATABASE_SCHEMA": run + "_auth", "MAIL_DROP_FOLDER": mailFolder.path,
-                "KEY_ENCRYPTION_KEY": Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64URLEncodedString(),
-                "ADMIN_EMAIL": "admin-\(run)@azora.test", "ADMIN_PASSWORD": "an admin password of some length",
-            ]) { $1 })
-            let users = try await FleetProcess.start("user-service", environment: common.merging(urls) { $1 }.merging([
-                "PORT": String(usersPort.port), "DATABASE_SCHEMA": run + "_users",
-                "OBJECT_STORE_FOLDER": FileManager.default.temporaryDirectory.appending(path: run + "-objects").path,
-            ]) { $1 })
-            let gateway = try await FleetProcess.start("gateway", environment: common.merging(urls) { $1 }.merging([
-                "SERVICES": "auth-service,user-service",
-                // One person makes more than the default ten credential calls a minute here; the
-                // limits stay on, with room for the journey (their refusals are tested in GatewayTests).
-                "RATE_LIMIT_POLICIES": #"[{"name":"default","limit":600,"windowSeconds":60,"routes":["/**"]},"#
-                    + #"{"name":"credentials","limit":40,"windowSeconds":60,"routes":["POST /auth/**"]}]"#,
-            ]) { $1 })
-            return Fleet(gateway: JSONClient(baseURL: gateway.url), processes: [gateway, users, auth], mailFolder: mailFolder)
-        }
-
-        func stop() {
-            for process in processes { process.stop() }
-            try? FileManager.default.removeItem(at: mailFolder)
-        }
-
-        /// The token in the newest mail to `email` whose subject contains `subject`.
-        func tokenFromMail(to email: String, subject: String) async throws -> String {
-            for _ in 0..<100 {
-                if let message = try MailDropFolder.messages(in: mailFolder, to: email).last(where: { $0.subject.localizedCaseInsensitiveContains(subject) }),
-                   let match = message.text.firstMatch(of: /[Tt]oken[:=]\s*([A-Za-z0-9_\-]+)/) {
-                    return String(match.1)
-                }
-                try await Task.sleep(for: .milliseconds(100))
-            }
-            throw JourneyError("no mail with a token and subject containing “\(subject)” reached \(email)")
-        }
-    }
-
     struct JourneyError: Error, CustomStringConvertible {
         let description: String
         init(_ description: String) { self.description = description }
@@ -68,9 +15,14 @@ import Testing
     static let png = Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")!
 
     @Test func registerVerifyMFARefreshResetEditAvatarAndDelete() async throws {
-        let fleet = try await Fleet.start()
+        let fleet = try await TestFleet.start(["auth-service", "user-service"], gatewaySettings: [
+            // One person makes more than the default ten credential calls a minute here; the
+            // limits stay on, with room for the journey (their refusals are tested in GatewayTests).
+            "RATE_LIMIT_POLICIES": #"[{"name":"default","limit":600,"windowSeconds":60,"routes":["/**"]},"#
+                + #"{"name":"credentials","limit":40,"windowSeconds":60,"routes":["POST /auth/**"]}]"#,
+        ])
         defer { fleet.stop() }
-        let api = fleet.gateway
+        let api = fleet.api
         let email = "ada-\(UUID().uuidString.prefix(8).lowercased())@example.com"
         let password = "correct horse battery staple"
 
@@ -146,5 +98,19 @@ import Testing
         #expect(try await api.send(.GET, "/users/\(userId)", token: token).status / 100 == 4)
         let refused = try await api.eventually(.POST, "/auth/login", json: ["email": email, "password": newPassword]) { $0.status == 401 }
         #expect(refused.status == 401)
+    }
+}
+
+extension TestFleet {
+    /// The token in the newest mail to `email` whose subject contains `subject`.
+    func tokenFromMail(to email: String, subject: String) async throws -> String {
+        for _ in 0..<100 {
+            if let message = try MailDropFolder.messages(in: mailFolder, to: email).last(where: { $0.subject.localizedCaseInsensitiveContains(subject) }),
+               let match = message.text.firstMatch(of: /[Tt]oken[:=]\s*([A-Za-z0-9_\-]+)/) {
+                return String(match.1)
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw IdentityJourneyTests.JourneyError("no mail with a token and subject containing “\(subject)” reached \(email)")
     }
 }

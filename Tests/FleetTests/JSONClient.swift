@@ -30,7 +30,7 @@ struct JSONClient: Sendable {
             request.headers.add(name: "Content-Type", value: contentType ?? "application/octet-stream")
             request.body = .bytes(ByteBuffer(data: body))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
         let bytes = try await response.body.collect(upTo: 32 << 20)
         return Answer(status: Int(response.status.code), headers: response.headers, body: Data(buffer: bytes))
     }

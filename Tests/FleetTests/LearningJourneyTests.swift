@@ -9,7 +9,7 @@ import Testing
 /// PostgreSQL and Redis: the proof, step by step.
 @Suite struct LearningJourneyTests {
     @Test func aCourseWithTwoSeatsIsTaughtWaitlistedCompletedAndCertified() async throws {
-        let fleet = try await LearningFleet.start()
+        let fleet = try await TestFleet.start(["auth-service", "user-service", "course-service", "enrollment-service"])
         defer { fleet.stop() }
         let api = fleet.api
 

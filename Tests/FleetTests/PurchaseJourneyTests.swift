@@ -7,35 +7,13 @@ import Testing
 /// the gateway, auth-service and azora-pricing on a real PostgreSQL and Redis.
 @Suite struct PurchaseJourneyTests {
     @Test func anAdministratorPricesACourseALearnerGetsAQuoteAndPaymentServiceRedeemsIt() async throws {
+        let fleet = try await TestFleet.start(["auth-service", "azora-pricing"])
+        defer { fleet.stop() }
+        let api = fleet.api
         let run = TestNames.unique("purchase")
-        let common = ["DATABASE_URL": TestEnvironment.databaseURL, "REDIS_URL": TestEnvironment.redisURL,
-                      "REDIS_KEY_PREFIX": run + ":", "LOG_LEVEL": "warning"]
-        let authPort = try BoundSocket(), pricingPort = try BoundSocket()
-        authPort.close()
-        pricingPort.close()
-        let urls = ["AUTH_SERVICE_URL": "http://127.0.0.1:\(authPort.port)", "AZORA_PRICING_URL": "http://127.0.0.1:\(pricingPort.port)"]
-        let clientSecret = "payment-service-secret-\(UUID().uuidString)"
-        let adminEmail = "admin-\(run)@azora.test", adminPassword = "an admin password of some length"
-        let auth = try await FleetProcess.start("auth-service", environment: common.merging(urls) { $1 }.merging([
-            "PORT": String(authPort.port), "DATABASE_SCHEMA": run + "_auth",
-            "MAIL_DROP_FOLDER": FileManager.default.temporaryDirectory.appending(path: run + "-mail").path,
-            "KEY_ENCRYPTION_KEY": Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64URLEncodedString(),
-            "ADMIN_EMAIL": adminEmail, "ADMIN_PASSWORD": adminPassword, "SERVICE_CLIENT_SECRETS": "payment-service:\(clientSecret)",
-        ]) { $1 })
-        defer { auth.stop() }
-        let pricing = try await FleetProcess.start("azora-pricing", environment: common.merging(urls) { $1 }.merging([
-            "PORT": String(pricingPort.port), "DATABASE_SCHEMA": run + "_pricing",
-            "QUOTE_SIGNING_KEY": Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64URLEncodedString(),
-        ]) { $1 })
-        defer { pricing.stop() }
-        let gateway = try await FleetProcess.start("gateway", environment: common.merging(urls) { $1 }.merging([
-            "SERVICES": "auth-service,azora-pricing",
-        ]) { $1 })
-        defer { gateway.stop() }
-        let api = JSONClient(baseURL: gateway.url)
 
         // The administrator puts a course in the price book with a launch coupon.
-        let admin = try #require(try await api.send(.POST, "/auth/login", json: ["email": adminEmail, "password": adminPassword])["accessToken"])
+        let admin = try await fleet.adminToken()
         let course = "course:\(UUID().uuidString.lowercased())"
         #expect(try await api.send(.PUT, "/pricing/products/\(course)", json: ["title": "Swift on the server"], token: admin).status == 201)
         #expect(try await api.send(.POST, "/pricing/products/\(course)/prices", json: ["amount": 4_900, "currency": "USD"], token: admin).status == 201)
@@ -58,7 +36,7 @@ import Testing
         #expect(keys.status == 200 && (keys.json["keys"] as? [[String: Any]])?.count == 1)
 
         // payment-service, with its own client credentials, redeems the quote once.
-        let form = "grant_type=client_credentials&client_id=payment-service&client_secret=\(clientSecret)"
+        let form = "grant_type=client_credentials&client_id=payment-service&client_secret=\(fleet.clientSecret(for: "payment-service"))"
         let credentials = try await api.send(.POST, "/auth/token", body: Data(form.utf8), contentType: "application/x-www-form-urlencoded")
         let service = try #require(credentials["access_token"], "\(credentials.text)")
         #expect(try await api.send(.POST, "/pricing/quotes/\(quoteId)/redeem", json: ["paymentId": "pay_\(run)"], token: learner).status == 403)

@@ -156,7 +156,7 @@ import Testing
             let token = try await Self.key.token()
             request.headers.add(name: "Authorization", value: "Bearer \(token)")
             request.headers.add(name: "X-Request-Id", value: "req-from-client")
-            let answer = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+            let answer = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
             let seen = String(buffer: try await answer.body.collect(upTo: 1 << 20))
             #expect(!seen.contains("x-private-hop"))
             #expect(!seen.contains("keep-alive"))

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Configuration
 import Foundation
 import Hummingbird
@@ -9,40 +8,59 @@ import Shared
 /// routing by alias and strategy, fallbacks, retries and circuit breakers, budgets and rate
 /// limits reserved before each call, a cache for repeatable requests, and the metrics of it all.
 public func buildApplication(reader: ConfigReader) async throws -> some ApplicationProtocol {
+    let (runtime, router, _) = try await buildRouter(reader: reader)
+    return runtime.makeApplication(router: router)
+}
+
+/// The stores and recorders the routes share, for tests to reach behind the routes.
+struct OrchestratorParts: Sendable {
+    let catalog: CatalogStore
+    let budgets: BudgetKeeper
+    let cache: RoutingCache
+    let monitor: RoutingMonitor
+    let classifications: ClassificationLog
+}
+
+/// Everything `buildApplication` makes the application of: the runtime with its services, the
+/// router with every route, and the parts behind the routes (tests add routes of their own
+/// before making the application).
+func buildRouter(reader: ConfigReader) async throws
+    -> (runtime: ServiceRuntime, router: Router<AppRequestContext>, parts: OrchestratorParts)
+{
     let runtime = try ServiceRuntime(name: "ai-orchestrator", reader: reader)
     let settings = try RoutingSettings(settings: runtime.settings)
     let database = try runtime.database(migrations: Migration.fromFiles(prefix: "orchestrator", EmbeddedFiles.migrationFiles))
     let redis = try runtime.redis()
 
-    let catalog = CatalogStore(database: database)
-    let budgets = BudgetKeeper(database: database, redis: redis, logger: runtime.logger)
-    let cache = RoutingCache(database: database, ttl: settings.cacheLifetime, logger: runtime.logger)
-    let monitor = RoutingMonitor(database: database, logger: runtime.logger)
-    let classifications = ClassificationLog(database: database, logger: runtime.logger)
-    [budgets as any Service, monitor, classifications].forEach(runtime.addService)
+    let parts = OrchestratorParts(
+        catalog: CatalogStore(database: database),
+        budgets: BudgetKeeper(database: database, redis: redis, logger: runtime.logger),
+        cache: RoutingCache(database: database, ttl: settings.cacheLifetime, logger: runtime.logger),
+        monitor: RoutingMonitor(database: database, logger: runtime.logger),
+        classifications: ClassificationLog(database: database, logger: runtime.logger))
+    [parts.budgets as any Service, parts.monitor, parts.classifications].forEach(runtime.addService)
 
-    let adapters = ProviderAdapters(httpClient: HTTPClient.shared, logger: runtime.logger)
+    let adapters = ProviderAdapters(httpClient: PeerHTTPClient.shared, logger: runtime.logger)
     let breakers = DeploymentBreakers(failureThreshold: settings.breakerFailures, openDuration: settings.breakerOpen)
     let stats = LiveStats()
     let keys = ProviderKeys(settings: runtime.settings)
     let dispatcher = Dispatcher(
-        adapters: adapters, breakers: breakers, stats: stats, monitor: monitor, keys: keys,
+        adapters: adapters, breakers: breakers, stats: stats, monitor: parts.monitor, keys: keys,
         retry: RetryPolicy(maxAttempts: settings.attemptsPerDeployment, baseDelay: .milliseconds(100), maxDelay: settings.longestRetryWait),
-        longestRetryWait: settings.longestRetryWait, logger: runtime.logger)
+        logger: runtime.logger)
     if let interval = settings.probeInterval {
-        runtime.addService(HealthProbes(catalog: catalog, adapters: adapters, breakers: breakers, keys: keys, interval: interval,
+        runtime.addService(HealthProbes(catalog: parts.catalog, adapters: adapters, breakers: breakers, keys: keys, interval: interval,
                                         logger: runtime.logger))
     }
 
     let router = try runtime.makeRouter(openAPI: EmbeddedFiles.openAPI)
     // OpenAI's error shape wraps authentication too, so the SDKs read a refused key as they expect.
     let openAI = router.group("v1").add(middleware: OpenAIErrorMiddleware()).requiringAuthentication()
-    OpenAIRoutes(catalog: catalog, dispatcher: dispatcher, budgets: budgets, cache: cache, classifications: classifications,
-                 monitor: monitor, stats: stats, assumedCompletionTokens: settings.assumedCompletionTokens).add(to: openAI)
-    let signedIn = router.group().requiringAuthentication()
-    let breakerRoutes = BreakerRoutes(catalog: catalog, breakers: breakers, stats: stats)
-    breakerRoutes.add(to: signedIn)
-    ManagementRoutes(catalog: catalog, budgets: budgets, monitor: monitor, classifications: classifications, cache: cache,
-                     settings: runtime.settings, routingState: { await breakerRoutes.state() }).add(to: signedIn)
-    return runtime.makeApplication(router: router)
+    OpenAIRoutes(catalog: parts.catalog, dispatcher: dispatcher, budgets: parts.budgets, cache: parts.cache,
+                 classifications: parts.classifications, monitor: parts.monitor, stats: stats,
+                 assumedCompletionTokens: settings.assumedCompletionTokens).add(to: openAI)
+    ManagementRoutes(catalog: parts.catalog, budgets: parts.budgets, monitor: parts.monitor, classifications: parts.classifications,
+                     cache: parts.cache, keys: keys, breakers: BreakerRoutes(catalog: parts.catalog, breakers: breakers, stats: stats))
+        .add(to: router.group().requiringAuthentication())
+    return (runtime, router, parts)
 }

@@ -23,7 +23,7 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
     WorkflowRoutes(courses: courseRoutes).add(to: signedIn)
     OutlineRoutes(courses: courses, outline: OutlineStore(courses: courses)).add(to: router, signedIn: signedIn)
     CohortRoutes(courses: courses, cohorts: CohortStore(courses: courses)).add(to: router, signedIn: signedIn)
-    PrerequisiteRoutes(courses: courses, prerequisites: PrerequisiteStore(courses: courses)).add(to: signedIn)
+    PrerequisiteRoutes(prerequisites: PrerequisiteStore(courses: courses)).add(to: signedIn)
     ReviewRoutes(courses: courses, reviews: ReviewStore(database: database, outbox: outbox, cache: cache)).add(to: router, signedIn: signedIn)
     return runtime.makeApplication(router: router)
 }

@@ -23,7 +23,9 @@ struct Budget: Codable, Sendable, Equatable {
     let limitMicros: Int64?
     let requestsPerMinute: Int?
     let tokensPerMinute: Int?
+}
 
+extension Budget {
     init(row: PostgresRow) throws {
         id = try row.decode("id")
         scopeKind = try row.decode("scope_kind")
@@ -32,17 +34,6 @@ struct Budget: Codable, Sendable, Equatable {
         limitMicros = try row.decode("limit_micros")
         requestsPerMinute = try row.decode("requests_per_minute")
         tokensPerMinute = try row.decode("tokens_per_minute")
-    }
-
-    init(id: UUID, scopeKind: BudgetScopeKind, scopeId: UUID, period: BudgetPeriod, limitMicros: Int64?,
-         requestsPerMinute: Int?, tokensPerMinute: Int?) {
-        self.id = id
-        self.scopeKind = scopeKind
-        self.scopeId = scopeId
-        self.period = period
-        self.limitMicros = limitMicros
-        self.requestsPerMinute = requestsPerMinute
-        self.tokensPerMinute = tokensPerMinute
     }
 }
 

@@ -50,9 +50,9 @@ final class BudgetKeeper: Service, Sendable {
     ///   naming the scope); a 503 when Redis or PostgreSQL does not answer.
     func reserve(_ scopes: BudgetScopes, estimatedTokens: Int, estimatedMicros: Int64) async throws -> Reservation {
         let present = scopes.present
-        guard !present.isEmpty else { return .none(estimatedTokens: estimatedTokens, estimatedMicros: estimatedMicros) }
+        guard !present.isEmpty else { return .none(estimatedTokens: estimatedTokens) }
         let budgets = try await rules.budgets(of: present) { try await store.budgets(of: $0) }
-        guard !budgets.isEmpty else { return .none(estimatedTokens: estimatedTokens, estimatedMicros: estimatedMicros) }
+        guard !budgets.isEmpty else { return .none(estimatedTokens: estimatedTokens) }
 
         let limits = present.map { scope in
             let own = budgets.filter { $0.scopeKind == scope.kind && $0.scopeId == scope.id }
@@ -64,8 +64,7 @@ final class BudgetKeeper: Service, Sendable {
         do {
             let held = try await holds.reserve(id, budgets: budgets.filter { $0.limitMicros != nil }.map(\.id),
                                                micros: max(0, estimatedMicros))
-            return Reservation(id: id, holds: held, estimatedMicros: estimatedMicros, tokenCounters: tokenCounters,
-                               estimatedTokens: estimatedTokens)
+            return Reservation(id: id, holds: held, tokenCounters: tokenCounters, estimatedTokens: estimatedTokens)
         } catch {
             do {
                 try await limiter.giveBack(limits, tokens: estimatedTokens)

@@ -7,12 +7,6 @@ struct BudgetScopes: Sendable, Equatable {
     let courseId: UUID?
     let organizationId: UUID?
 
-    init(userId: UUID?, courseId: UUID?, organizationId: UUID?) {
-        self.userId = userId
-        self.courseId = courseId
-        self.organizationId = organizationId
-    }
-
     /// The scopes that are present, in a fixed order (user, course, organisation).
     var present: [BudgetScope] {
         [userId.map { BudgetScope(kind: .user, id: $0) },
@@ -40,13 +34,12 @@ struct Reservation: Sendable {
 
     let id: UUID
     let holds: [Hold]
-    let estimatedMicros: Int64
     /// The token-per-minute counters the estimate was added to, corrected at settle.
     let tokenCounters: [String]
     let estimatedTokens: Int
 
     /// A reservation that holds nothing: no budget or limit covers the call.
-    static func none(estimatedTokens: Int, estimatedMicros: Int64) -> Reservation {
-        Reservation(id: UUID(), holds: [], estimatedMicros: estimatedMicros, tokenCounters: [], estimatedTokens: estimatedTokens)
+    static func none(estimatedTokens: Int) -> Reservation {
+        Reservation(id: UUID(), holds: [], tokenCounters: [], estimatedTokens: estimatedTokens)
     }
 }

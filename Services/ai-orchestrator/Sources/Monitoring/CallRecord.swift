@@ -20,22 +20,6 @@ struct CallRecord: Sendable {
     let costMicros: Int64
     let at: Date
 
-    init(requestId: String, userId: UUID?, alias: String?, deployment: String, provider: String, stream: Bool, outcome: String,
-         latency: Duration, timeToFirstToken: Duration?, usage: TokenUsage, costMicros: Int64, at: Date) {
-        self.requestId = requestId
-        self.userId = userId
-        self.alias = alias
-        self.deployment = deployment
-        self.provider = provider
-        self.stream = stream
-        self.outcome = outcome
-        self.latency = latency
-        self.timeToFirstToken = timeToFirstToken
-        self.usage = usage
-        self.costMicros = costMicros
-        self.at = at
-    }
-
     /// Whether the call failed (anything but an answer, fresh or cached).
     var failed: Bool { outcome != "ok" && outcome != "cached" }
 }

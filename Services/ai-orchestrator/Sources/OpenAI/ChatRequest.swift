@@ -94,7 +94,7 @@ struct ChatRequest: Sendable {
     /// tokens a message, as OpenAI's guidance estimates English. Used to reserve budget and to
     /// skip deployments whose window is too small; settled with the real count afterwards.
     var estimatedPromptTokens: Int {
-        texts.reduce(3) { $0 + 4 + ($1.text.utf8.count + 3) / 4 }
+        texts.reduce(3) { $0 + 4 + TokenUsage.estimatedTokens(bytes: $1.text.utf8.count) }
     }
 }
 
@@ -102,8 +102,7 @@ struct ChatRequest: Sendable {
 struct EmbeddingRequest: Sendable {
     let body: [String: JSONValue]
     let model: String
-    /// The inputs as text (token-array inputs count by their length).
-    let inputs: [String]
+    /// Text inputs at four bytes a token, token-array inputs by their length.
     let estimatedTokens: Int
 
     init(json body: [String: JSONValue]) throws {
@@ -114,21 +113,17 @@ struct EmbeddingRequest: Sendable {
         var estimate = 0
         switch body["input"] {
         case .string(let text)?:
-            inputs = [text]
-            estimate = (text.utf8.count + 3) / 4
+            estimate = TokenUsage.estimatedTokens(bytes: text.utf8.count)
         case .array(let items)? where !items.isEmpty && items.count <= 2048:
-            var texts: [String] = []
             for item in items {
                 switch item {
-                case .string(let text): texts.append(text); estimate += (text.utf8.count + 3) / 4
+                case .string(let text): estimate += TokenUsage.estimatedTokens(bytes: text.utf8.count)
                 case .number: estimate += 1
                 case .array(let tokens): estimate += tokens.count
                 default: errors.append(FieldError(field: "input", message: "must be a string, an array of strings, or token arrays"))
                 }
             }
-            inputs = texts
         default:
-            inputs = []
             errors.append(FieldError(field: "input", message: "is required: a string or an array of 1 to 2048 inputs"))
         }
         estimatedTokens = max(1, estimate)

@@ -44,7 +44,7 @@ enum LocalModel {
     }
 
     /// Tokens at four UTF-8 bytes a token, rounded up.
-    static func tokens(_ text: String) -> Int { (text.utf8.count + 3) / 4 }
+    static func tokens(_ text: String) -> Int { TokenUsage.estimatedTokens(bytes: text.utf8.count) }
 
     /// The usage of an answer: every message's text and the answer, at four bytes a token.
     static func usage(_ request: ChatRequest, reply: String) -> TokenUsage {

@@ -9,6 +9,10 @@ struct TokenUsage: Codable, Sendable, Equatable {
     var totalTokens: Int { promptTokens + completionTokens }
 
     static let zero = TokenUsage(promptTokens: 0, completionTokens: 0)
+
+    /// Tokens of text that no upstream has counted: four UTF-8 bytes a token, rounded up, as
+    /// OpenAI's guidance estimates English.
+    static func estimatedTokens(bytes: Int) -> Int { (bytes + 3) / 4 }
 }
 
 /// One upstream chat call, routed: the deployment, its provider, the key read from the

@@ -83,9 +83,9 @@ struct OpenAICompatibleProvider: ModelProvider {
     /// The usage of an answer that did not report it: the prompt as estimated before the call,
     /// the completion at four characters a token.
     static func estimate(_ call: ChatCall, _ response: JSONValue) -> TokenUsage {
-        let characters = (UpstreamJSON.array(response["choices"]) ?? []).reduce(0) { total, choice in
+        let bytes = (UpstreamJSON.array(response["choices"]) ?? []).reduce(0) { total, choice in
             total + (choice["message"]?["content"]?.stringValue?.utf8.count ?? 0)
         }
-        return TokenUsage(promptTokens: call.request.estimatedPromptTokens, completionTokens: (characters + 3) / 4)
+        return TokenUsage(promptTokens: call.request.estimatedPromptTokens, completionTokens: TokenUsage.estimatedTokens(bytes: bytes))
     }
 }

@@ -54,6 +54,6 @@ struct OpenAIStreamTranslator: StreamTranslator {
         guard isComplete || sawFinishReason else {
             throw ProviderError.unavailable(status: nil, message: "the upstream ended the stream before the answer was complete")
         }
-        return [.usage(usage ?? TokenUsage(promptTokens: estimatedPromptTokens, completionTokens: (completionBytes + 3) / 4))]
+        return [.usage(usage ?? TokenUsage(promptTokens: estimatedPromptTokens, completionTokens: TokenUsage.estimatedTokens(bytes: completionBytes)))]
     }
 }

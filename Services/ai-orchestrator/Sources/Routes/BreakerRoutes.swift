@@ -2,8 +2,9 @@ import Foundation
 import Hummingbird
 import Shared
 
-/// The deployments' circuit breakers, for administrators: each one's state, failures in a row,
-/// how long ago it opened, and the last health probe; and a reset that closes one by hand.
+/// The deployments' circuit breakers, for administrators (`ManagementRoutes` adds them to its
+/// group): each one's state, failures in a row, how long ago it opened, and the last health
+/// probe; and a reset that closes one by hand.
 struct BreakerRoutes: Sendable {
     let catalog: CatalogStore
     let breakers: DeploymentBreakers
@@ -24,13 +25,11 @@ struct BreakerRoutes: Sendable {
     }
 
     func add(to group: RouterGroup<AppRequestContext>) {
-        group.get("/ai-orchestrator/breakers") { _, context in
-            _ = try context.requireRole(.admin)
+        group.get("breakers") { _, _ in
             let names = try await catalog.snapshot().deployments.keys.sorted()
             return BreakerList(items: names.map(view))
         }
-        group.post("/ai-orchestrator/breakers/:deployment/reset") { _, context in
-            _ = try context.requireRole(.admin)
+        group.post("breakers/:deployment/reset") { _, context in
             let name = try context.parameters.require("deployment")
             guard try await catalog.snapshot().deployments[name] != nil else { throw Problem.notFound("deployment", id: name) }
             breakers.breaker(name).reset()
@@ -40,11 +39,9 @@ struct BreakerRoutes: Sendable {
 
     /// Every deployment's breaker as JSON, for `GET /ai-orchestrator/metrics`.
     func state() async -> JSONValue {
-        guard let names = try? await catalog.snapshot().deployments.keys.sorted() else { return .null }
-        let views = names.map(view)
-        guard let data = try? JSONCoding.makeEncoder().encode(views),
-              let value = try? JSONCoding.makeDecoder().decode(JSONValue.self, from: data) else { return .null }
-        return ["breakers": value]
+        guard let names = try? await catalog.snapshot().deployments.keys.sorted(),
+              let views = try? JSONValue.from(names.map(view)) else { return .null }
+        return ["breakers": views]
     }
 
     private func view(_ name: String) -> BreakerView {

@@ -12,7 +12,7 @@ extension ManagementRoutes {
             let cache = cache.statistics
             document["cache"] = ["hits": .number(Double(cache.hits)), "misses": .number(Double(cache.misses)),
                                  "hitRate": cache.hitRate.map(JSONValue.number) ?? .null]
-            if let routingState { document["routing"] = await routingState() }
+            document["routing"] = await breakers.state()
             return MetricsDocument(jsonValue: .object(document))
         }
         group.get("metrics/history") { request, _ in

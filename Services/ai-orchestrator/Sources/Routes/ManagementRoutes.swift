@@ -3,12 +3,13 @@ import Hummingbird
 import Shared
 
 /// The administrators' endpoints under `/ai-orchestrator`: the catalog (providers, deployments,
-/// aliases), budgets with their current spend, the live metrics, their history, and the
-/// classifications of queries. Every route refuses callers who are not administrators (403).
+/// aliases), budgets with their current spend, the deployments' circuit breakers, the live
+/// metrics, their history, and the classifications of queries. Every route refuses callers who
+/// are not administrators (403).
 ///
 /// ```swift
-/// ManagementRoutes(catalog: catalog, budgets: keeper, monitor: monitor, classifications: log, cache: cache,
-///                  settings: runtime.settings).add(to: router.group().requiringAuthentication())
+/// ManagementRoutes(catalog: catalog, budgets: keeper, monitor: monitor, classifications: log, cache: cache, keys: keys,
+///                  breakers: breakerRoutes).add(to: router.group().requiringAuthentication())
 /// ```
 struct ManagementRoutes: Sendable {
     let catalog: CatalogStore
@@ -17,20 +18,9 @@ struct ManagementRoutes: Sendable {
     let classifications: ClassificationLog
     let cache: RoutingCache
     /// Where provider keys are looked up, to say whether each is configured.
-    let settings: Settings
-    /// Extra live state for `GET /ai-orchestrator/metrics` (the router's breakers and load), under `routing`.
-    let routingState: (@Sendable () async -> JSONValue)?
-
-    init(catalog: CatalogStore, budgets: BudgetKeeper, monitor: RoutingMonitor, classifications: ClassificationLog,
-         cache: RoutingCache, settings: Settings, routingState: (@Sendable () async -> JSONValue)? = nil) {
-        self.catalog = catalog
-        self.budgets = budgets
-        self.monitor = monitor
-        self.classifications = classifications
-        self.cache = cache
-        self.settings = settings
-        self.routingState = routingState
-    }
+    let keys: ProviderKeys
+    /// The breakers' routes, whose state `GET /ai-orchestrator/metrics` also shows under `routing`.
+    let breakers: BreakerRoutes
 
     /// Adds the routes to an authenticated group.
     func add(to group: RouterGroup<AppRequestContext>) {
@@ -40,6 +30,7 @@ struct ManagementRoutes: Sendable {
         addAliasRoutes(to: admins)
         addBudgetRoutes(to: admins)
         addMetricsRoutes(to: admins)
+        breakers.add(to: admins)
     }
 }
 

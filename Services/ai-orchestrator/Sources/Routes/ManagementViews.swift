@@ -17,14 +17,14 @@ struct ProviderView: Codable, Sendable, ResponseEncodable {
     let createdAt: Date
     let updatedAt: Date
 
-    init(_ row: ProviderRow, settings: Settings) {
+    init(_ row: ProviderRow, keys: ProviderKeys) {
         let config = row.config
         id = config.id
         name = config.name
         kind = config.kind
         baseUrl = config.baseURL
         credentialSetting = config.credentialSetting
-        credentialConfigured = config.credentialSetting.map { settings.raw($0, secret: true) != nil } ?? false
+        credentialConfigured = keys.isConfigured(config)
         apiVersion = config.apiVersion
         timeoutSeconds = config.timeoutSeconds
         enabled = config.enabled

@@ -25,6 +25,10 @@ struct OpenAIRoutes: Sendable {
 
     /// The header naming the course a call is made for, whose budget then applies too.
     static let courseHeader = HTTPField.Name("X-Azora-Course-Id")!
+    /// The header naming the deployment that answered.
+    static let deploymentHeader = HTTPField.Name("X-Azora-Deployment")!
+    /// The header saying whether a repeatable request's answer came from the routing cache (`hit`) or not (`miss`).
+    static let cacheHeader = HTTPField.Name("X-Azora-Cache")!
 
     func add(to group: RouterGroup<AppRequestContext>) {
         group.post("/chat/completions") { request, context in
@@ -65,31 +69,15 @@ struct OpenAIRoutes: Sendable {
             return chat.stream ? try SSE.replay(cached, includeUsage: chat.includeUsage) : try Self.json(cached, deployment: nil, cache: "hit")
         }
 
-        let reservation = try await budgets.reserve(
-            caller.scopes, estimatedTokens: estimate.usage.totalTokens,
-            estimatedMicros: plan.candidates.map { $0.deployment.costMicros(estimate.usage) }.max() ?? 0)
+        let reservation = try await reserve(caller.scopes, plan: plan, estimate: estimate)
         if chat.stream {
-            let served: Dispatcher.Served<RelayedStream>
-            do {
-                served = try await dispatcher.stream(chat, plan: plan, context: caller.context)
-            } catch {
-                await budgets.settle(reservation, actualTokens: 0, actualMicros: 0)
-                throw error
-            }
+            let served = try await dispatch(reservation) { try await dispatcher.stream(chat, plan: plan, context: caller.context) }
             return SSE.relay(served.value, includeUsage: chat.includeUsage, deployment: served.candidate.deployment.name) { usage in
-                await budgets.settle(reservation, actualTokens: usage.totalTokens,
-                                     actualMicros: served.candidate.deployment.costMicros(usage))
+                await settle(reservation, served.candidate, usage)
             }
         }
-        let served: Dispatcher.Served<ChatOutcome>
-        do {
-            served = try await dispatcher.chat(chat, plan: plan, context: caller.context)
-        } catch {
-            await budgets.settle(reservation, actualTokens: 0, actualMicros: 0)
-            throw error
-        }
-        let usage = served.value.usage
-        await budgets.settle(reservation, actualTokens: usage.totalTokens, actualMicros: served.candidate.deployment.costMicros(usage))
+        let served = try await dispatch(reservation) { try await dispatcher.chat(chat, plan: plan, context: caller.context) }
+        await settle(reservation, served.candidate, served.value.usage)
         if let cacheKey { await cache.store(cacheKey, model: chat.model, response: served.value.response) }
         return try Self.json(served.value.response, deployment: served.candidate.deployment.name, cache: cacheKey == nil ? nil : "miss")
     }
@@ -101,19 +89,31 @@ struct OpenAIRoutes: Sendable {
         let plan = try RoutePlan.resolve(
             embedding.model, needs: .init(capabilities: [.embeddings], tokens: 0), snapshot: try await catalog.snapshot(),
             stats: stats, estimate: estimate)
-        let reservation = try await budgets.reserve(
-            caller.scopes, estimatedTokens: estimate.promptTokens,
-            estimatedMicros: plan.candidates.map { $0.deployment.costMicros(estimate.usage) }.max() ?? 0)
-        let served: Dispatcher.Served<EmbeddingOutcome>
+        let reservation = try await reserve(caller.scopes, plan: plan, estimate: estimate)
+        let served = try await dispatch(reservation) { try await dispatcher.embed(embedding, plan: plan, context: caller.context) }
+        await settle(reservation, served.candidate, served.value.usage)
+        return try Self.json(served.value.response, deployment: served.candidate.deployment.name, cache: nil)
+    }
+
+    /// Reserves the call's estimated cost at its dearest candidate on every budget that covers the caller.
+    private func reserve(_ scopes: BudgetScopes, plan: RoutePlan, estimate: CostEstimate) async throws -> Reservation {
+        try await budgets.reserve(scopes, estimatedTokens: estimate.usage.totalTokens,
+                                  estimatedMicros: plan.candidates.map { $0.deployment.costMicros(estimate.usage) }.max() ?? 0)
+    }
+
+    /// Dispatches a call; when no deployment answers, the reservation is settled with nothing spent.
+    private func dispatch<Value>(_ reservation: Reservation, _ call: () async throws -> Value) async throws -> Value {
         do {
-            served = try await dispatcher.embed(embedding, plan: plan, context: caller.context)
+            return try await call()
         } catch {
             await budgets.settle(reservation, actualTokens: 0, actualMicros: 0)
             throw error
         }
-        let usage = served.value.usage
-        await budgets.settle(reservation, actualTokens: usage.totalTokens, actualMicros: served.candidate.deployment.costMicros(usage))
-        return try Self.json(served.value.response, deployment: served.candidate.deployment.name, cache: nil)
+    }
+
+    /// Settles the reservation with what the call cost at the deployment that answered it.
+    private func settle(_ reservation: Reservation, _ candidate: Candidate, _ usage: TokenUsage) async {
+        await budgets.settle(reservation, actualTokens: usage.totalTokens, actualMicros: candidate.deployment.costMicros(usage))
     }
 
     /// A cached answer costs nothing and reaches no deployment, but counts as a request.
@@ -142,8 +142,8 @@ struct OpenAIRoutes: Sendable {
     /// A JSON answer as the upstream's shape, with where it came from in headers.
     static func json(_ value: JSONValue, deployment: String?, cache: String?) throws -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
-        if let deployment { headers[HTTPField.Name("X-Azora-Deployment")!] = deployment }
-        if let cache { headers[HTTPField.Name("X-Azora-Cache")!] = cache }
+        if let deployment { headers[deploymentHeader] = deployment }
+        if let cache { headers[cacheHeader] = cache }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: JSONText.write(value))))
     }
 }

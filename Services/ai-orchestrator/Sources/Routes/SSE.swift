@@ -22,7 +22,7 @@ enum SSE {
         finished: @escaping @Sendable (TokenUsage) async -> Void
     ) -> Response {
         var headers = headers
-        headers[HTTPField.Name("X-Azora-Deployment")!] = deployment
+        headers[OpenAIRoutes.deploymentHeader] = deployment
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             var usage = TokenUsage.zero
             var last: JSONValue?
@@ -52,7 +52,7 @@ enum SSE {
 
     /// A cached answer replayed as a stream: the whole message in one chunk, then the finish.
     static func replay(_ completion: JSONValue, includeUsage: Bool) throws -> Response {
-        let choice = completion["choices"].flatMap { if case .array(let choices) = $0 { choices.first } else { nil } }
+        let choice = UpstreamJSON.array(completion["choices"])?.first
         var base: [String: JSONValue] = ["object": "chat.completion.chunk"]
         for key in ["id", "created", "model", "system_fingerprint"] { base[key] = completion[key] }
         var content = base, finish = base
@@ -63,7 +63,7 @@ enum SSE {
         if includeUsage { events.append(event(JSONText.write(usageChunk(.zero, like: .object(base))))) }
         events.append(event("[DONE]"))
         var headers = headers
-        headers[HTTPField.Name("X-Azora-Cache")!] = "hit"
+        headers[OpenAIRoutes.cacheHeader] = "hit"
         return Response(status: .ok, headers: headers, body: .init(contentsOf: events))
     }
 
@@ -71,9 +71,7 @@ enum SSE {
     private static func usageChunk(_ usage: TokenUsage, like chunk: JSONValue?) -> JSONValue {
         var members: [String: JSONValue] = ["object": "chat.completion.chunk", "choices": []]
         for key in ["id", "created", "model", "system_fingerprint"] { members[key] = chunk?[key] }
-        members["usage"] = ["prompt_tokens": .number(Double(usage.promptTokens)),
-                            "completion_tokens": .number(Double(usage.completionTokens)),
-                            "total_tokens": .number(Double(usage.totalTokens))]
+        members["usage"] = OpenAIUsage.json(usage)
         return .object(members)
     }
 

@@ -17,10 +17,9 @@ struct Dispatcher: Sendable {
     let stats: LiveStats
     let monitor: RoutingMonitor
     let keys: ProviderKeys
-    /// Tries per deployment, the first included.
+    /// Tries per deployment, the first included; its `maxDelay` is also the longest `Retry-After`
+    /// waited for on the same deployment (longer ones move on).
     let retry: RetryPolicy
-    /// The longest `Retry-After` waited for on the same deployment; longer ones move on.
-    let longestRetryWait: Duration
     let logger: Logger
 
     /// Who is calling and under which name, for the records.
@@ -36,26 +35,14 @@ struct Dispatcher: Sendable {
     }
 
     func chat(_ request: ChatRequest, plan: RoutePlan, context: CallContext) async throws -> Served<ChatOutcome> {
-        try await firstSuccess(plan, context, stream: false) { candidate, key in
-            let started = ContinuousClock.now
-            let outcome = try await adapters.adapter(for: candidate.provider.kind)
-                .chat(ChatCall(deployment: candidate.deployment, provider: candidate.provider, apiKey: key, request: request))
-            let latency = ContinuousClock.now - started
-            stats.recordLatency(candidate.deployment.name, latency)
-            await record(context, plan, candidate, stream: false, outcome: "ok", latency: latency, firstToken: nil, usage: outcome.usage)
-            return outcome
+        try await answer(plan, context, usage: \.usage) { adapter, candidate, key in
+            try await adapter.chat(ChatCall(deployment: candidate.deployment, provider: candidate.provider, apiKey: key, request: request))
         }
     }
 
     func embed(_ request: EmbeddingRequest, plan: RoutePlan, context: CallContext) async throws -> Served<EmbeddingOutcome> {
-        try await firstSuccess(plan, context, stream: false) { candidate, key in
-            let started = ContinuousClock.now
-            let outcome = try await adapters.adapter(for: candidate.provider.kind)
-                .embed(EmbeddingCall(deployment: candidate.deployment, provider: candidate.provider, apiKey: key, request: request))
-            let latency = ContinuousClock.now - started
-            stats.recordLatency(candidate.deployment.name, latency)
-            await record(context, plan, candidate, stream: false, outcome: "ok", latency: latency, firstToken: nil, usage: outcome.usage)
-            return outcome
+        try await answer(plan, context, usage: \.usage) { adapter, candidate, key in
+            try await adapter.embed(EmbeddingCall(deployment: candidate.deployment, provider: candidate.provider, apiKey: key, request: request))
         }
     }
 
@@ -79,6 +66,21 @@ struct Dispatcher: Sendable {
                 await record(context, plan, candidate, stream: true, outcome: outcome, latency: ContinuousClock.now - started,
                              firstToken: firstToken, usage: usage)
             })
+        }
+    }
+
+    /// A call answered whole: the first candidate that answers, its latency learnt and the call recorded.
+    private func answer<Value: Sendable>(
+        _ plan: RoutePlan, _ context: CallContext, usage: (Value) -> TokenUsage,
+        _ send: (any ModelProvider, Candidate, String?) async throws -> Value
+    ) async throws -> Served<Value> {
+        try await firstSuccess(plan, context, stream: false) { candidate, key in
+            let started = ContinuousClock.now
+            let value = try await send(adapters.adapter(for: candidate.provider.kind), candidate, key)
+            let latency = ContinuousClock.now - started
+            stats.recordLatency(candidate.deployment.name, latency)
+            await record(context, plan, candidate, stream: false, outcome: "ok", latency: latency, firstToken: nil, usage: usage(value))
+            return value
         }
     }
 
@@ -120,7 +122,7 @@ struct Dispatcher: Sendable {
                         // Busy, not broken: the breaker learns nothing.
                         breaker.recordInconclusive()
                         let wait = retryAfter ?? retry.delay(afterAttempt: attempt)
-                        guard attempt < retry.maxAttempts, wait <= longestRetryWait else { break attempts }
+                        guard attempt < retry.maxAttempts, wait <= retry.maxDelay else { break attempts }
                         try await Task.sleep(for: wait)
                     case .unavailable, .malformedResponse, .rejected:
                         breaker.recordFailure()

@@ -15,11 +15,14 @@ struct HealthProbes: Service {
     let interval: Duration
     let logger: Logger
 
+    /// Probes every `interval` until graceful shutdown, which also ends the wait between rounds.
     func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            try? await Task.sleep(for: interval)
-            guard !Task.isCancelled else { return }
-            await probeAll()
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                guard !Task.isCancelled else { return }
+                await probeAll()
+            }
         }
     }
 

@@ -17,8 +17,6 @@ struct RoutePlan: Sendable {
     /// The query's classification, for the `classified` strategy (chat only; embeddings are
     /// not classified and go to the medium tier first).
     let classification: Classification?
-    /// Deployments left out, with the reason: disabled, lacking a capability, too small a window.
-    let skipped: [(deployment: String, reason: String)]
 
     /// What the call needs of a deployment.
     struct Needs: Sendable {
@@ -35,6 +33,7 @@ struct RoutePlan: Sendable {
         _ model: String, needs: Needs, snapshot: CatalogSnapshot, stats: LiveStats, estimate: CostEstimate,
         classify: (() -> Classification)? = nil
     ) throws -> RoutePlan {
+        // Deployments left out, with the reason, for the refusal when none is left.
         var skipped: [(String, String)] = []
         func usable(_ name: String, weight: Int) -> Candidate? {
             guard let deployment = snapshot.deployments[name], let provider = snapshot.providers[deployment.providerId] else {
@@ -80,7 +79,7 @@ struct RoutePlan: Sendable {
                           fieldErrors: [FieldError(field: tooSmall ? "messages" : "model", message: tooSmall
                               ? "the request is longer than every deployment's context window" : "cannot serve this request")])
         }
-        return RoutePlan(alias: alias, candidates: ordered, classification: classification, skipped: skipped)
+        return RoutePlan(alias: alias, candidates: ordered, classification: classification)
     }
 }
 

@@ -10,8 +10,6 @@ struct CatalogSnapshot: Sendable {
     let deployments: [String: Deployment]
     /// By name.
     let aliases: [String: Alias]
-
-    static let empty = CatalogSnapshot(providers: [:], deployments: [:], aliases: [:])
 }
 
 /// The model catalog: providers, deployments and aliases in PostgreSQL, served to the router

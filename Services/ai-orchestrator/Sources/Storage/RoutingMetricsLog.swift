@@ -73,12 +73,6 @@ enum HistoryBucket: String, Sendable, CaseIterable {
 
 /// One deployment's calls in one time bucket.
 struct HistoryPoint: Codable, Sendable, Equatable {
-    struct Percentiles: Codable, Sendable, Equatable {
-        let p50: Double?
-        let p95: Double?
-        let p99: Double?
-    }
-
     let bucketStart: Date
     let deployment: String
     let provider: String
@@ -87,8 +81,8 @@ struct HistoryPoint: Codable, Sendable, Equatable {
     let cached: Int64
     let errorsByKind: [String: Int64]
     /// Of successful calls.
-    let latencyMs: Percentiles
-    let timeToFirstTokenMs: Percentiles
+    let latencyMs: MonitorSnapshot.Percentiles
+    let timeToFirstTokenMs: MonitorSnapshot.Percentiles
     let promptTokens: Int64
     let completionTokens: Int64
     let costMicros: Int64
@@ -101,8 +95,9 @@ struct HistoryPoint: Codable, Sendable, Equatable {
         errors = try row.decode("errors")
         cached = try row.decode("cached")
         errorsByKind = try row.decode("errors_by_kind", as: JSONB<[String: Int64]>.self).value
-        latencyMs = Percentiles(p50: try row.decode("latency_p50"), p95: try row.decode("latency_p95"), p99: try row.decode("latency_p99"))
-        timeToFirstTokenMs = Percentiles(p50: try row.decode("ttft_p50"), p95: try row.decode("ttft_p95"), p99: nil)
+        latencyMs = MonitorSnapshot.Percentiles(p50: try row.decode("latency_p50"), p95: try row.decode("latency_p95"),
+                                                p99: try row.decode("latency_p99"))
+        timeToFirstTokenMs = MonitorSnapshot.Percentiles(p50: try row.decode("ttft_p50"), p95: try row.decode("ttft_p95"), p99: nil)
         promptTokens = try row.decode("prompt_tokens")
         completionTokens = try row.decode("completion_tokens")
         costMicros = try row.decode("cost_micros")

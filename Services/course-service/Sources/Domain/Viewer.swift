@@ -12,22 +12,6 @@ struct Viewer: Sendable, Equatable {
 
     static let anonymous = Viewer(userId: nil, isAdmin: false, isService: false, isInstructor: false)
 
-    init(userId: UUID?, isAdmin: Bool, isService: Bool, isInstructor: Bool) {
-        self.userId = userId
-        self.isAdmin = isAdmin
-        self.isService = isService
-        self.isInstructor = isInstructor
-    }
-
-    init(_ principal: Principal?) {
-        guard let principal else {
-            self = .anonymous
-            return
-        }
-        self.init(userId: principal.userId, isAdmin: principal.isAdmin, isService: principal.isService,
-                  isInstructor: principal.has(.instructor))
-    }
-
     /// Whether the caller reads courses in every status.
     var seesEverything: Bool { isAdmin || isService }
 
@@ -39,5 +23,16 @@ struct Viewer: Sendable, Equatable {
 
     func mayEdit(_ course: Course) -> Bool {
         isAdmin || (isInstructor && owns(course))
+    }
+}
+
+extension Viewer {
+    init(_ principal: Principal?) {
+        guard let principal else {
+            self = .anonymous
+            return
+        }
+        self.init(userId: principal.userId, isAdmin: principal.isAdmin, isService: principal.isService,
+                  isInstructor: principal.has(.instructor))
     }
 }

@@ -5,7 +5,6 @@ import Shared
 /// `PUT /courses/{id}/prerequisites`: the courses a learner must have completed first (read
 /// them in the course document's `prerequisites`).
 struct PrerequisiteRoutes: Sendable {
-    let courses: CourseStore
     let prerequisites: PrerequisiteStore
 
     /// `{"courseIds": [...]}`, in the order given.
@@ -20,8 +19,8 @@ struct PrerequisiteRoutes: Sendable {
             let problems = order.problems(for: id)
             guard problems.isEmpty else { throw Problem.invalid(problems) }
             try await prerequisites.set(order.courseIds, for: id, by: context.viewer)
-            guard let detail = try await courses.detail(id) else { throw Problem.notFound("course", id: id) }
-            return Prerequisites(courseIds: detail.prerequisites)
+            // Stored in the order given, so the list written is the list the course now has.
+            return Prerequisites(courseIds: order.courseIds)
         }
     }
 }

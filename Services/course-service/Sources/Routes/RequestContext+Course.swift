@@ -19,21 +19,17 @@ extension AppRequestContext {
 /// A JSON answer already written as text: a cached document, or one about to be cached.
 struct JSONDocument: ResponseGenerator, Sendable {
     let text: String
-    var status: HTTPResponse.Status = .ok
 
-    init(text: String, status: HTTPResponse.Status = .ok) {
-        self.text = text
-        self.status = status
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(string: text)))
     }
+}
 
+extension JSONDocument {
     /// The value in the wire format.
     init(_ value: some Encodable) throws {
         text = String(decoding: try JSONCoding.makeEncoder().encode(value), as: UTF8.self)
-    }
-
-    func response(from request: Request, context: some RequestContext) throws -> Response {
-        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }
 

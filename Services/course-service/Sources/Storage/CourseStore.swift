@@ -52,21 +52,22 @@ struct CourseStore: Sendable {
     /// Creates a draft course owned by `instructorId`.
     func create(_ fields: CourseFields, instructorId: UUID) async throws -> CourseDetail {
         let id = UUIDv7.make()
-        let detail = try await database.transaction { transaction in
-            try await transaction.execute("""
-                INSERT INTO courses (id, instructor_id, title, subtitle, description, category, level, language, tags,
-                                     price_amount, price_currency, capacity)
+        let course = try await database.transaction { transaction in
+            let course = try Rows.course(try await transaction.queryFirst("""
+                INSERT INTO courses AS c (id, instructor_id, title, subtitle, description, category, level, language, tags,
+                                          price_amount, price_currency, capacity)
                 VALUES (\(id), \(instructorId), \(fields.title), \(fields.subtitle), \(fields.description), \(fields.category),
                         \(fields.level.rawValue), \(fields.language), \(fields.tags), \(fields.price.amount),
                         \(fields.price.currency), \(fields.capacity))
-                """)
-            let detail = try await Self.detail(id, in: transaction)!
-            try await outbox.publish("course.created", subject: Self.subject(id), data: CourseEvent(course: detail.course, cohorts: []),
+                RETURNING \(Rows.course)
+                """)!)
+            try await outbox.publish("course.created", subject: Self.subject(id), data: CourseEvent(course: course, cohorts: []),
                                      in: transaction)
-            return detail
+            return course
         }
         await cache.invalidate(course: id)
-        return detail
+        // A new course has no prerequisites, cohorts or outline yet.
+        return CourseDetail(course: course, prerequisites: [], cohorts: [], modules: [])
     }
 
     /// Replaces the course's editable fields (and, by an administrator, its instructor).

@@ -27,14 +27,15 @@ enum LearnerStore {
     }
 
     static func isLearner(_ userId: UUID, of courseId: UUID, in transaction: Transaction) async throws -> Bool {
-        try await transaction.queryFirst("""
-            SELECT 1 FROM course_learners WHERE course_id = \(courseId) AND user_id = \(userId) AND status = ANY(\(learning)::text[])
-            """) != nil
+        try await transaction.queryFirst(learnerRow(userId, of: courseId)) != nil
     }
 
     static func isLearner(_ userId: UUID, of courseId: UUID, in database: Database) async throws -> Bool {
-        try await database.queryFirst("""
-            SELECT 1 FROM course_learners WHERE course_id = \(courseId) AND user_id = \(userId) AND status = ANY(\(learning)::text[])
-            """) != nil
+        try await database.queryFirst(learnerRow(userId, of: courseId)) != nil
+    }
+
+    /// A row when the user is a learner of the course.
+    private static func learnerRow(_ userId: UUID, of courseId: UUID) -> SQL {
+        "SELECT 1 FROM course_learners WHERE course_id = \(courseId) AND user_id = \(userId) AND status = ANY(\(learning)::text[])"
     }
 }

@@ -14,7 +14,7 @@ struct Certificate: Sendable, Equatable {
     /// The signing key's id (`kid`).
     let keyId: String
     /// The Open Badges 3.0 credential as a compact JWS, exactly as issued.
-    let credential: String
+    var credential: String
     let revokedAt: Date?
     let revocationReason: String?
 

@@ -19,9 +19,9 @@ final class CertificateBook: Sendable {
     private let database: Database
     private let outbox: Outbox
     /// Asked for a learner's name when no `user.registered` event has told us yet.
-    private let users: PeerClient?
+    private let users: PeerClient
 
-    init(database: Database, outbox: Outbox, settings: CertificateSettings, users: PeerClient?) async throws {
+    init(database: Database, outbox: Outbox, settings: CertificateSettings, users: PeerClient) async throws {
         self.database = database
         self.outbox = outbox
         self.settings = settings
@@ -43,16 +43,12 @@ final class CertificateBook: Sendable {
         {
             return try Certificate(row: existing)
         }
-        let unsigned = Certificate(
+        var certificate = Certificate(
             id: UUIDv7.make(), enrollmentId: completion.enrollmentId, userId: completion.userId, courseId: completion.courseId,
             learnerName: try await learnerName(completion.userId, in: transaction), courseTitle: completion.courseTitle,
             completedAt: completion.completedAt, issuedAt: Date(), keyId: signer.keyId, credential: "")
-        let credential = try await signer.sign(
-            OpenBadgeCredential(certificate: unsigned, issuerURL: settings.issuerURL, issuerName: settings.issuerName))
-        let certificate = Certificate(
-            id: unsigned.id, enrollmentId: unsigned.enrollmentId, userId: unsigned.userId, courseId: unsigned.courseId,
-            learnerName: unsigned.learnerName, courseTitle: unsigned.courseTitle, completedAt: unsigned.completedAt,
-            issuedAt: unsigned.issuedAt, keyId: unsigned.keyId, credential: credential)
+        certificate.credential = try await signer.sign(
+            OpenBadgeCredential(certificate: certificate, issuerURL: settings.issuerURL, issuerName: settings.issuerName))
         try await transaction.execute("""
             INSERT INTO certificates (id, enrollment_id, user_id, course_id, learner_name, course_title, completed_at, issued_at,
                                       key_id, credential)
@@ -127,9 +123,6 @@ final class CertificateBook: Sendable {
             return try row.decode("name")
         }
         struct Profile: Decodable { let name: String }
-        guard let users else {
-            throw Problem.unavailable("learner_name_unknown", "the learner's name is not known yet", retryAfterSeconds: 5)
-        }
         return try await users.get("/users/\(userId.uuidString.lowercased())", as: Profile.self).name
     }
 }

@@ -39,19 +39,24 @@ struct Course: Decodable, Sendable {
         let position: Int
     }
 
-    init(id: UUID, title: String, price: Money, instructorId: UUID, status: String, capacity: Int?, prerequisites: [UUID],
-         cohorts: [Cohort], modules: [Module]) {
-        self.id = id
-        self.title = title
-        self.price = price
-        self.instructorId = instructorId
-        self.status = status
-        self.capacity = capacity
-        self.prerequisites = prerequisites
-        self.cohorts = cohorts
-        self.modules = modules
+    var isPublished: Bool { status == "published" }
+
+    var isFree: Bool { price.amount == 0 }
+
+    /// Every lesson in course order: modules by position, lessons by position within each.
+    var lessonsInOrder: [Lesson] {
+        modules.sorted { $0.position < $1.position }.flatMap { $0.lessons.sorted { $0.position < $1.position } }
     }
 
+    /// The lessons a learner must complete to complete the course, in course order.
+    var requiredLessons: [Lesson] { lessonsInOrder.filter(\.required) }
+
+    func cohort(_ id: UUID) -> Cohort? { cohorts.first { $0.id == id } }
+
+    func lesson(_ id: UUID) -> Lesson? { lessonsInOrder.first { $0.id == id } }
+}
+
+extension Course {
     private enum CodingKeys: String, CodingKey {
         case id, title, price, instructorId, status, capacity, prerequisites, cohorts, modules
     }
@@ -69,20 +74,4 @@ struct Course: Decodable, Sendable {
         cohorts = try container.decodeIfPresent([Cohort].self, forKey: .cohorts) ?? []
         modules = try container.decodeIfPresent([Module].self, forKey: .modules) ?? []
     }
-
-    var isPublished: Bool { status == "published" }
-
-    var isFree: Bool { price.amount == 0 }
-
-    /// Every lesson in course order: modules by position, lessons by position within each.
-    var lessonsInOrder: [Lesson] {
-        modules.sorted { $0.position < $1.position }.flatMap { $0.lessons.sorted { $0.position < $1.position } }
-    }
-
-    /// The lessons a learner must complete to complete the course, in course order.
-    var requiredLessons: [Lesson] { lessonsInOrder.filter(\.required) }
-
-    func cohort(_ id: UUID) -> Cohort? { cohorts.first { $0.id == id } }
-
-    func lesson(_ id: UUID) -> Lesson? { lessonsInOrder.first { $0.id == id } }
 }

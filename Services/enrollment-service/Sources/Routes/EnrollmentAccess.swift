@@ -10,11 +10,16 @@ struct EnrollmentAccess: Sendable {
     let catalog: CourseCatalog
 
     /// The caller, who must be the learner, an administrator, a service, or the course's instructor.
+    /// - Parameter known: the enrollment's course when the handler has read it already; otherwise
+    ///   it is read only when the caller's right depends on it.
     @discardableResult
-    func requireReader(of enrollment: Enrollment, _ context: AppRequestContext) async throws -> Principal {
+    func requireReader(of enrollment: Enrollment, course known: Course? = nil, _ context: AppRequestContext) async throws -> Principal {
         let principal = try context.requirePrincipal()
         if principal.isAdmin || principal.isService || principal.userId == enrollment.userId { return principal }
-        if let userId = principal.userId, try await catalog.find(enrollment.courseId)?.instructorId == userId { return principal }
+        if let userId = principal.userId {
+            let course = if let known { known } else { try await catalog.find(enrollment.courseId) }
+            if course?.instructorId == userId { return principal }
+        }
         throw Problem.forbidden("only the learner, the course's instructor or an administrator may see this enrollment")
     }
 

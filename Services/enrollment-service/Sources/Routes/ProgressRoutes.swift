@@ -13,8 +13,10 @@ struct ProgressRoutes: Sendable {
     func add(to group: RouterGroup<AppRequestContext>) {
         group.get("/enrollments/:id/progress") { _, context in
             let enrollment = try await store.require(try context.parameters.require("id", as: UUID.self))
-            try await access.requireReader(of: enrollment, context)
-            return try await report(enrollment)
+            let course = try await catalog.find(enrollment.courseId)
+            try await access.requireReader(of: enrollment, course: course, context)
+            guard let course else { throw Problem.notFound("course", id: enrollment.courseId) }
+            return ProgressReport(enrollment: enrollment, course: course, progress: try await store.progress(of: enrollment.id))
         }
 
         group.put("/enrollments/:id/lessons/:lessonId") { request, context in
@@ -31,11 +33,6 @@ struct ProgressRoutes: Sendable {
                                                   secondsSpent: update.secondsSpent ?? 0, now: Date())
             return ProgressReport(enrollment: after, course: course, progress: try await store.progress(of: enrollment.id))
         }
-    }
-
-    private func report(_ enrollment: Enrollment) async throws -> ProgressReport {
-        let course = try await catalog.require(enrollment.courseId)
-        return ProgressReport(enrollment: enrollment, course: course, progress: try await store.progress(of: enrollment.id))
     }
 }
 

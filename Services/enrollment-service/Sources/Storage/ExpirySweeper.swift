@@ -57,13 +57,13 @@ struct ExpirySweeper: Service {
                 let reason = enrollment.activatedAt == nil ? "payment_overdue" : "access_ended"
                 try await outbox.publish("expired", enrollment, reason: reason, in: transaction)
             }
-            let lapsed: [UUID] = try await transaction.query("""
-                UPDATE waitlist_entries SET status = 'offer_expired', ended_at = \(now)
-                WHERE course_id = \(courseId) AND status = 'offered' AND offer_expires_at <= \(now)
-                RETURNING id
-                """).map { try $0.decode("id") }
-            for id in lapsed {
-                try await outbox.publish("offer_expired", try await WaitlistBook.entry(id, in: transaction), in: transaction)
+            let lapsed = try await transaction.query("""
+                UPDATE waitlist_entries AS w SET status = 'offer_expired', ended_at = \(now)
+                WHERE w.course_id = \(courseId) AND w.status = 'offered' AND w.offer_expires_at <= \(now)
+                RETURNING \(Rows.entry)
+                """).map(Rows.entry)
+            for entry in lapsed {
+                try await outbox.publish("offer_expired", entry, in: transaction)
             }
             try await seats.offerFreeSeats(courseId, now: now, in: transaction)
             if !expired.isEmpty || !lapsed.isEmpty {

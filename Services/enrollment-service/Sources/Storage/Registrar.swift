@@ -82,11 +82,7 @@ struct Registrar: Sendable {
                 return .expired(expired)
             }
             try EnrollmentPolicy.requireOpen(course)
-            if let live = try await EnrollmentStore.live(userId: userId, courseId: course.id, in: transaction) {
-                throw EnrollmentStore.alreadyEnrolled(live)
-            }
-            let completed = try await EnrollmentStore.completedCourses(userId: userId, among: course.prerequisites, in: transaction)
-            try EnrollmentPolicy.requirePrerequisites(of: course, completed: completed)
+            try await requireEligible(userId: userId, for: course, in: transaction)
             return .accepted(try await take(entry, of: course, now: now, in: transaction))
         }
         switch answer {
@@ -102,12 +98,17 @@ struct Registrar: Sendable {
     /// come before a newcomer).
     private func admit(userId: UUID, to course: Course, now: Date, in transaction: Transaction) async throws -> SeatPlan {
         try await seats.refreshAndLock(course, in: transaction)
+        try await requireEligible(userId: userId, for: course, in: transaction)
+        return try await seats.offerFreeSeats(course.id, now: now, in: transaction)
+    }
+
+    /// Refuses a learner who is enrolled in the course already or lacks one of its prerequisites.
+    private func requireEligible(userId: UUID, for course: Course, in transaction: Transaction) async throws {
         if let live = try await EnrollmentStore.live(userId: userId, courseId: course.id, in: transaction) {
             throw EnrollmentStore.alreadyEnrolled(live)
         }
         let completed = try await EnrollmentStore.completedCourses(userId: userId, among: course.prerequisites, in: transaction)
         try EnrollmentPolicy.requirePrerequisites(of: course, completed: completed)
-        return try await seats.offerFreeSeats(course.id, now: now, in: transaction)
     }
 
     private func create(userId: UUID, in course: Course, cohortId: UUID?, entryId: UUID?, now: Date,

@@ -71,8 +71,9 @@ struct WaitlistBook: Sendable {
 
     /// Closes an open entry with a final status.
     func end(_ entry: WaitlistEntry, as status: WaitlistStatus, now: Date, in transaction: Transaction) async throws -> WaitlistEntry {
-        try await transaction.execute("UPDATE waitlist_entries SET status = \(status), ended_at = \(now) WHERE id = \(entry.id)")
-        return try await Self.entry(entry.id, in: transaction)
+        try Rows.entry(try await transaction.queryFirst("""
+            UPDATE waitlist_entries AS w SET status = \(status), ended_at = \(now) WHERE w.id = \(entry.id) RETURNING \(Rows.entry)
+            """)!)
     }
 
     /// The learner's open entry for the course, locked (call with the course's seats locked).

@@ -3,10 +3,11 @@ import Shared
 import TestSupport
 import Testing
 
-/// The part of the fleet a learner's journey crosses, as real processes behind the real gateway:
-/// auth-service, user-service, course-service and enrollment-service, each with its own schema,
-/// sharing one Redis key space for the event bus.
-struct LearningFleet {
+/// Members of the fleet as real processes behind the real gateway, for journeys end to end: each
+/// with its own schema, all sharing one Redis key space (the event bus). Members start in the
+/// order given, so each one's peers are up, and their addresses known, before it starts; every
+/// process picks its own free port.
+struct TestFleet {
     struct Person {
         let id: String
         let email: String
@@ -15,50 +16,71 @@ struct LearningFleet {
 
     static let password = "correct horse battery staple"
 
+    /// The gateway.
     let api: JSONClient
+    /// Where auth-service drops its mail.
+    let mailFolder: URL
+    private let members: [String: FleetProcess]
     private let processes: [FleetProcess]
     private let adminEmail: String
+    private let clientSecrets: [String: String]
 
-    static func start() async throws -> LearningFleet {
-        let run = TestNames.unique("learning")
-        // In this order each member's peers are up before it starts, so each picks its own port.
-        let members = ["auth-service", "user-service", "course-service", "enrollment-service"]
+    /// Starts `members` in order, then the gateway in front of them.
+    /// - Parameter gatewaySettings: extra settings for the gateway (rate-limit policies, say).
+    static func start(_ members: [String], gatewaySettings: [String: String] = [:]) async throws -> TestFleet {
+        let run = TestNames.unique("fleet")
+        let folder = FileManager.default.temporaryDirectory
+        let mailFolder = folder.appending(path: run + "-mail")
         var common = ["DATABASE_URL": TestEnvironment.databaseURL, "REDIS_URL": TestEnvironment.redisURL,
                       "REDIS_KEY_PREFIX": run + ":", "LOG_LEVEL": "warning"]
-        let secrets = Dictionary(uniqueKeysWithValues: members.map { ($0, "\($0)-secret-\(UUID().uuidString)") })
+        // Client credentials for every fleet member, started or not (a test may act as payment-service).
+        let secrets = Dictionary(uniqueKeysWithValues: Fleet.members.filter { $0.schema != nil }
+            .map { ($0.name, "\($0.name)-secret-\(UUID().uuidString)") })
         let adminEmail = "admin-\(run)@azora.test"
         let own: [String: [String: String]] = [
             "auth-service": [
-                "MAIL_DROP_FOLDER": FileManager.default.temporaryDirectory.appending(path: run + "-mail").path,
-                "KEY_ENCRYPTION_KEY": Self.randomKey(), "ADMIN_EMAIL": adminEmail, "ADMIN_PASSWORD": Self.password,
+                "MAIL_DROP_FOLDER": mailFolder.path, "KEY_ENCRYPTION_KEY": randomKey(),
+                "ADMIN_EMAIL": adminEmail, "ADMIN_PASSWORD": password,
                 "SERVICE_CLIENT_SECRETS": secrets.map { "\($0.key):\($0.value)" }.joined(separator: ","),
             ],
-            "user-service": ["OBJECT_STORE_FOLDER": FileManager.default.temporaryDirectory.appending(path: run + "-objects").path],
-            "enrollment-service": ["CERTIFICATE_SIGNING_KEY": Self.randomKey()],
+            "user-service": ["OBJECT_STORE_FOLDER": folder.appending(path: run + "-objects").path],
+            "enrollment-service": ["CERTIFICATE_SIGNING_KEY": randomKey()],
+            "azora-pricing": ["QUOTE_SIGNING_KEY": randomKey()],
         ]
-        var processes: [FleetProcess] = []
+        var started: [String: FleetProcess] = [:], processes: [FleetProcess] = []
         do {
             for member in members {
-                let schema = Fleet.member(named: member)!.schema!
+                let schema = try #require(Fleet.member(named: member)?.schema, "\(member) is not a member with a schema")
                 let process = try await FleetProcess.start(member, environment: common.merging([
                     "DATABASE_SCHEMA": "\(run)_\(schema)", "SERVICE_CLIENT_SECRET": secrets[member]!,
                 ]) { $1 }.merging(own[member] ?? [:]) { $1 })
+                started[member] = process
                 processes.append(process)
                 common[Fleet.member(named: member)!.urlSetting] = process.url
             }
+            // A busy test machine can make a login (a memory-hard password hash) slow: the
+            // gateway waits long enough for that, since its own timeouts are tested elsewhere.
             processes.append(try await FleetProcess.start("gateway", environment: common.merging([
-                "SERVICES": members.joined(separator: ","),
-            ]) { $1 }))
+                "SERVICES": members.joined(separator: ","), "UPSTREAM_TIMEOUT_MS": "120000",
+            ]) { $1 }.merging(gatewaySettings) { $1 }))
         } catch {
             processes.forEach { $0.stop() }
             throw error
         }
-        return LearningFleet(api: JSONClient(baseURL: processes.last!.url), processes: processes, adminEmail: adminEmail)
+        return TestFleet(api: JSONClient(baseURL: processes.last!.url), mailFolder: mailFolder, members: started,
+                         processes: processes, adminEmail: adminEmail, clientSecrets: secrets)
     }
 
     func stop() {
-        processes.forEach { $0.stop() }
+        processes.reversed().forEach { $0.stop() }
+        try? FileManager.default.removeItem(at: mailFolder)
     }
+
+    /// A started member's process (its output, for a failure's message).
+    func process(_ member: String) -> FleetProcess? { members[member] }
+
+    /// The client secret auth-service knows for a fleet member.
+    func clientSecret(for member: String) -> String { clientSecrets[member]! }
 
     func adminToken() async throws -> String {
         try #require(try await api.send(.POST, "/auth/login", json: ["email": adminEmail, "password": Self.password])["accessToken"])
