@@ -51,7 +51,7 @@ public struct LiveService: Sendable {
                                 logger: TestLogger.make("\(name)-test"))
         do {
             let application = try await build(Settings.values(values).reader)
-            try await application.test(.live) { client in
+            try await application.testLive { client in
                 try await test(LiveService(client: client, run: run, key: key, database: database, bus: EventBusProbe(keyPrefix: run + ":")))
             }
             await database.close()

@@ -89,8 +89,9 @@ struct ControlHarness: Sendable {
 
 /// A fresh, migrated ai-orchestrator schema and a Redis key space of its own, for tests of the
 /// stores without HTTP.
-func withControlDatabase<T>(maxConnections: Int = 8, _ body: (Database, RedisClient) async throws -> T) async throws -> T {
-    try await withTestDatabase(maxConnections: maxConnections) { database in
+func withControlDatabase<T>(maxConnections: Int = 8, statementTimeout: Duration = .seconds(15),
+                             _ body: (Database, RedisClient) async throws -> T) async throws -> T {
+    try await withTestDatabase(maxConnections: maxConnections, statementTimeout: statementTimeout) { database in
         try await Migrator(database: database, logger: TestLogger.make("migrator"))
             .migrate(Migration.fromFiles(prefix: "orchestrator", EmbeddedFiles.migrationFiles))
         return try await withTestRedis { redis in try await body(database, redis) }

@@ -51,9 +51,9 @@ struct OrchestratorHarness: Sendable {
     @discardableResult
     func deploy(_ name: String, on fake: FakeUpstream, kind: String = "openai_compatible", tier: String = "medium",
                 contextWindow: Int = 8_000, inputPrice: Int64 = 1_000_000, outputPrice: Int64 = 2_000_000,
-                capabilities: [String] = ["chat", "streaming", "tools", "embeddings"]) async throws -> String {
+                capabilities: [String] = ["chat", "streaming", "tools", "embeddings"], timeoutSeconds: Int = 10) async throws -> String {
         let provider = try await send(.post, "/ai-orchestrator/providers", json: [
-            "name": "\(name)-provider", "kind": kind, "baseUrl": fake.url, "credentialSetting": "FAKE_KEY", "timeoutSeconds": 10,
+            "name": "\(name)-provider", "kind": kind, "baseUrl": fake.url, "credentialSetting": "FAKE_KEY", "timeoutSeconds": timeoutSeconds,
         ], token: admin)
         guard provider.status == .created else { throw HarnessError("provider: \(provider.text)") }
         let deployment = try await send(.post, "/ai-orchestrator/deployments", json: [

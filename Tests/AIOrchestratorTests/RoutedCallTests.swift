@@ -17,9 +17,11 @@ import TestSupport
     @Test func concurrentCallsCannotOverspendABudget() async throws {
         let fake = try await FakeOpenAI.start()
         defer { Task { await fake.stop() } }
-        try await H.run { h in
+        // Time for all twenty to queue on the budget's row when the machine is starved of CPU.
+        try await H.run(settings: ["DATABASE_STATEMENT_TIMEOUT_MS": "120000"]) { h in
             // 1 micro per token either way; each call reserves its prompt estimate plus max_tokens.
-            try await h.deploy("metered", on: fake, inputPrice: 1_000_000, outputPrice: 1_000_000)
+            // Calls held upstream must not time out while the others are decided on a busy machine.
+            try await h.deploy("metered", on: fake, inputPrice: 1_000_000, outputPrice: 1_000_000, timeoutSeconds: 120)
             let body = H.chat("metered", extra: ["max_tokens": 100])
             let estimate = try ChatRequest(json: try JSONDecoder().decode([String: JSONValue].self,
                                                                            from: JSONSerialization.data(withJSONObject: body)))

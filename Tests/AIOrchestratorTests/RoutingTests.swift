@@ -79,7 +79,8 @@ import TestSupport
     @Test func aBreakerOpensIsVisibleClosesByHandAndRecoversAfterItsPause() async throws {
         let flaky = try await FakeOpenAI.start()
         defer { Task { await flaky.stop() } }
-        try await H.run { h in
+        // A pause long enough that a busy machine still finds the breaker open right after.
+        try await H.run(settings: ["AI_BREAKER_OPEN_SECONDS": "10"]) { h in
             try await h.deploy("flaky", on: flaky)
             flaky.script = [.fail(500), .fail(500)]
             // Two failures in a row (AI_BREAKER_FAILURES=2 in the harness) open it.
@@ -88,20 +89,23 @@ import TestSupport
             #expect(refused.status == .serviceUnavailable && flaky.calls == 2, "an open breaker sends nothing upstream")
             #expect(refused.text.contains("circuit breaker open"))
             let breakers = try await h.send(.get, "/ai-orchestrator/breakers", token: h.admin)
-            // Open, or already half-open when a busy machine took longer than its pause.
             let tripped = breakers.items.first { $0["deployment"] as? String == "flaky" }
-            #expect(tripped?["state"] as? String != "closed" && tripped?["consecutiveFailures"] as? Int == 2)
+            #expect(tripped?["state"] as? String == "open" && tripped?["consecutiveFailures"] as? Int == 2)
             #expect(try await h.send(.get, "/ai-orchestrator/breakers", token: h.learner).status == .forbidden)
 
             let reset = try await h.send(.post, "/ai-orchestrator/breakers/flaky/reset", token: h.admin)
             #expect(reset.status == .ok && reset["state"] == "closed")
             #expect(try await h.send(.post, "/v1/chat/completions", json: H.chat("flaky"), token: h.learner).status == .ok)
 
-            // Open again; after AI_BREAKER_OPEN_SECONDS (3) one trial goes through and closes it.
+            // Open again; once AI_BREAKER_OPEN_SECONDS have passed, one trial goes through and closes it.
             flaky.script = [.fail(500), .fail(500)]
             _ = try await h.send(.post, "/v1/chat/completions", json: H.chat("flaky"), token: h.learner)
-            try await Task.sleep(for: .milliseconds(3100))
-            #expect(try await h.send(.post, "/v1/chat/completions", json: H.chat("flaky"), token: h.learner).status == .ok)
+            let reopened = ContinuousClock.now
+            try await eventually(within: .seconds(60)) {
+                try await h.send(.post, "/v1/chat/completions", json: H.chat("flaky"), token: h.learner).status == .ok
+            }
+            #expect(ContinuousClock.now - reopened >= .seconds(9), "no trial before the pause is over")
+            #expect(flaky.calls == 6, "two failures, the call after the reset, two failures again, one trial: none while open")
             let closed = try await h.send(.get, "/ai-orchestrator/breakers", token: h.admin)
             #expect((closed.items.first { $0["deployment"] as? String == "flaky" })?["state"] as? String == "closed")
         }

@@ -33,7 +33,7 @@ struct AuthHarness: Sendable {
         ]
         values.merge(extra) { $1 }
         let application = try await buildApplication(reader: Settings.values(values).reader)
-        try await application.test(.live) { client in
+        try await application.testLive { client in
             try await test(AuthHarness(client: client, mailFolder: mailFolder, redisPrefix: run + ":", baseURL: "http://localhost:\(client.port!)"))
         }
     }

@@ -43,7 +43,7 @@ final class FakeOAuthProvider: Sendable {
             let identity = try self.identity(request)
             return Self.json([["email": identity["email"] ?? "", "primary": true, "verified": identity["email_verified"] == "true"]])
         }
-        try await Application(router: router).test(.live) { client in
+        try await Application(router: router).testLive { client in
             try await body("http://localhost:\(client.port!)")
         }
     }

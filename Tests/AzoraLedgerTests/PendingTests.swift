@@ -42,7 +42,8 @@ import Testing
             let world = try await ledger.account(type: "equity")
             let wallet = try await ledger.account()
             let hold = UUID()
-            try await ledger.transfer(hold, from: world, to: wallet, 300, pending: true, timeoutSeconds: 1)
+            // Long enough for the balance to be read before it expires, even on a busy machine.
+            try await ledger.transfer(hold, from: world, to: wallet, 300, pending: true, timeoutSeconds: 10)
             #expect(try await ledger.balance(wallet).int("creditsPending") == 300)
             let expired = try await ledger.bus.waitForEvents(ofType: "ledger.transfer.expired")
             #expect(expired.first?.data["pendingId"] == .string(hold.uuidString.lowercased()))

@@ -55,6 +55,28 @@ import Testing
         }
     }
 
+    @Test func aNamedLockHoldsBackItsOwnSchemaOnly() async throws {
+        /// Tries the lock in a transaction of its own, giving up (55P03) after 200 ms.
+        func tryLock(_ name: String, in database: Database) async throws {
+            try await database.transaction { transaction in
+                try await transaction.execute("SET LOCAL lock_timeout = '200ms'")
+                try await transaction.lock(name)
+            }
+        }
+        try await withTestDatabase { mine in
+            try await withTestDatabase { theirs in
+                try await mine.transaction { holder in
+                    try await holder.lock("names")
+                    let waited = await #expect(throws: PostgresError.self) { try await tryLock("names", in: mine) }
+                    #expect(waited?.sqlState == "55P03")
+                    try await tryLock("names", in: theirs)
+                    try await tryLock("other", in: mine)
+                }
+                try await tryLock("names", in: mine)
+            }
+        }
+    }
+
     @Test func serializationFailuresAreRetriedUntilEveryTransactionCommits() async throws {
         try await withTestDatabase(maxConnections: 10) { database in
             try await database.execute("CREATE TABLE counter (id int PRIMARY KEY, value int NOT NULL)")

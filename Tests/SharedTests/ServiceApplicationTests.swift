@@ -58,6 +58,10 @@ import W3CTraceContext
             try await database.ping()
             return "pong"
         }
+        router.get("/public/slow-query") { _, _ -> String in
+            try await database.execute("SELECT pg_sleep(5)")
+            return "slept"
+        }
         let protected = router.group("private").requiringAuthentication()
         protected.get("whoami") { _, context in try context.requirePrincipal().subject }
         protected.get("admin-only") { _, context in try context.requireRole(.admin).subject }
@@ -68,7 +72,7 @@ import W3CTraceContext
             return .created
         }
         let application = runtime.makeApplication(router: router)
-        try await application.test(.live) { client in try await test(client, key) }
+        try await application.testLive { client in try await test(client, key) }
     }
 
     static func problem(_ response: TestResponse) throws -> ProblemDocument {
@@ -209,6 +213,15 @@ import W3CTraceContext
             let ready = try await client.execute(uri: "/health/ready", method: .get)
             #expect(ready.status == .serviceUnavailable)
             #expect(String(buffer: ready.body).contains(#""redis":"failing""#))
+        }
+    }
+
+    @Test func aStatementPastItsTimeoutAnswers503WithRetryAfter() async throws {
+        try await Self.withApplication(extraSettings: ["DATABASE_STATEMENT_TIMEOUT_MS": "200"]) { client, _ in
+            let refused = try await client.execute(uri: "/public/slow-query", method: .get)
+            #expect(refused.status == .serviceUnavailable)
+            #expect(refused.headers[.retryAfter] == "1")
+            #expect(try Self.problem(refused).code == "postgres_unavailable")
         }
     }
 

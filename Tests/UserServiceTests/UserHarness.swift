@@ -32,7 +32,7 @@ struct UserHarness: Sendable {
         values.merge(extra) { $1 }
         do {
             let application = try await buildApplication(reader: Settings.values(values).reader)
-            try await application.test(.live) { client in
+            try await application.testLive { client in
                 try await test(UserHarness(client: client, bus: EventBusProbe(keyPrefix: run + ":"), objectFolder: objectFolder, key: key))
             }
             await jwks.stop()

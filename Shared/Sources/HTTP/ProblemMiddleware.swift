@@ -5,7 +5,8 @@ import Logging
 /// Answers every error as an RFC 9457 problem document.
 ///
 /// A `ProblemError` keeps its status and code; Hummingbird's own `HTTPError`s (404 for an unknown
-/// route, 405, 413) keep their status. Anything else is a bug: it is logged with the request id
+/// route, 405, 413) keep their status; a database that is overloaded or away (a statement
+/// timeout, a lost connection) is a 503 to retry, like an exhausted pool. Anything else is a bug: it is logged with the request id
 /// and answered with a bare 500 that says nothing about SQL, stacks or paths.
 public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
@@ -35,6 +36,11 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 detail: httpError.body ?? httpError.status.reasonPhrase, instance: request.uri.path)
         case let decodingError as DecodingError:
             document = ProblemDocument(WireJSONDecoder.problem(for: decodingError), instance: request.uri.path)
+        case let database as PostgresError where database.isTransient:
+            logger.warning("request failed: the database did not answer in time", metadata: ["error": "\(database)", "status": "503"])
+            document = ProblemDocument(
+                Problem.unavailable("postgres_unavailable", "the service is busy; try again shortly", retryAfterSeconds: 1),
+                instance: request.uri.path)
         default:
             logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))"])
             document = ProblemDocument(

@@ -48,6 +48,12 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable {
     public var isConnectionFailure: Bool {
         kind == .connection || sqlState.map { $0.hasPrefix("08") || $0.hasPrefix("57P") } ?? false
     }
+    /// The database is overloaded or away rather than the statement wrong: a timeout, a lock
+    /// not granted in time (55P03), too many connections (53300), or a connection failure.
+    /// Answered with a 503 that asks the client to try again.
+    public var isTransient: Bool {
+        isQueryCanceled || isConnectionFailure || sqlState == "55P03" || sqlState == "53300"
+    }
 }
 
 /// A value in a result could not be decoded as the type asked for: a mismatch between the

@@ -30,6 +30,14 @@ public final class Transaction {
         try await execute(sql: sql).affectedRows
     }
 
+    /// Waits for, then holds until the transaction ends, a lock named `name` within this
+    /// schema, to serialise writes that a row lock cannot (a check across many rows, say).
+    /// Keyed by schema as well, so that services or test runs sharing a database in different
+    /// schemas never wait for one another.
+    public func lock(_ name: String) async throws {
+        try await execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.' || \(name)))")
+    }
+
     /// Registers work to do once the transaction has committed (waking a relay, say); it does not
     /// run if the transaction rolls back or is retried.
     public func afterCommit(_ action: @escaping @Sendable () -> Void) {

@@ -92,7 +92,7 @@ extension CatalogStore {
 
     /// Serialises the changes that must keep deployment and alias names apart.
     static func lockNames(_ transaction: Transaction) async throws {
-        try await transaction.execute("SELECT pg_advisory_xact_lock(hashtext('orchestrator.catalog.names'))")
+        try await transaction.lock("catalog.names")
     }
 
     /// Runs a write, answering a provider deleted meanwhile (a foreign-key violation) as a 422.

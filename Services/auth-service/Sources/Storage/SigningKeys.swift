@@ -56,7 +56,7 @@ actor SigningKeys {
     private static func rotate(force: Bool, database: Database, encryptionKey: SymmetricKey, rotation: TimeInterval,
                                tokenLifetime: TimeInterval) async throws {
         try await database.transaction { transaction in
-            try await transaction.execute("SELECT pg_advisory_xact_lock(hashtext('auth-service.signing_keys'))")
+            try await transaction.lock("signing_keys")
             let newest = try await transaction.queryFirst(
                 "SELECT created_at FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC LIMIT 1")
             if !force, let createdAt = try newest?.decode(at: 0, as: Date.self), Date().timeIntervalSince(createdAt) < rotation {

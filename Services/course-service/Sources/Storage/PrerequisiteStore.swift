@@ -18,7 +18,7 @@ struct PrerequisiteStore: Sendable {
             guard unknown.isEmpty else { throw Problem.invalid(unknown) }
             // Two edits that each close half of a cycle must not both pass the check, so every
             // edit of the relation is checked and written one at a time.
-            try await transaction.execute("SELECT pg_advisory_xact_lock(hashtext('courses.prerequisites'))")
+            try await transaction.lock("prerequisites")
             let edges = try await transaction.query("""
                 WITH RECURSIVE reachable(id) AS (
                     SELECT unnest(\(required)::uuid[])
