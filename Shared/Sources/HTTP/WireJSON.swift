@@ -16,7 +16,24 @@ public struct WireJSONDecoder: RequestDecoder {
             throw Problem(.contentTooLarge, code: "body_too_large",
                           detail: "the body is larger than \(context.maxUploadSize) bytes")
         }
+        if T.self == [String: JSONValue].self || T.self == JSONValue.self {
+            return try Self.read(buffer, asObject: T.self != JSONValue.self) as! T
+        }
         return try Self.decode(T.self, from: Data(buffer: buffer))
+    }
+
+    /// JSON of any shape, read by `JSONReader` (many times cheaper than decoding `JSONValue`):
+    /// unreadable JSON is a 400; a body that must be an object and is not, a 422.
+    static func read(_ buffer: ByteBuffer, asObject: Bool) throws -> Any {
+        let value: JSONValue
+        do {
+            value = try buffer.withUnsafeReadableBytes { try JSONReader.parse($0) }
+        } catch let error as JSONReaderError {
+            throw Problem.malformed("the body is not valid JSON (\(error.message) at byte \(error.offset))")
+        }
+        guard asObject else { return value }
+        guard case .object(let members) = value else { throw Problem.invalid("body", "must be a JSON object") }
+        return members
     }
 
     /// Decodes JSON, mapping failures to problems: unreadable JSON is a 400, a missing or

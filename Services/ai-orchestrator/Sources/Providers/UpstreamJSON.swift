@@ -9,19 +9,19 @@ enum UpstreamJSON {
     /// Parses an answer's bytes.
     /// - Throws: `ProviderError.malformedResponse` when they are not JSON.
     static func parse(_ buffer: ByteBuffer) throws -> JSONValue {
-        try parse(Data(buffer: buffer), what: "the answer")
+        do {
+            return try buffer.withUnsafeReadableBytes { try JSONReader.parse($0) }
+        } catch {
+            throw ProviderError.malformedResponse(message: "the answer is not JSON (\(buffer.readableBytes) bytes)")
+        }
     }
 
     /// Parses one event's data.
     static func parse(_ text: String) throws -> JSONValue {
-        try parse(Data(text.utf8), what: "an event")
-    }
-
-    private static func parse(_ data: Data, what: String) throws -> JSONValue {
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: data)
+            return try JSONReader.parse(text)
         } catch {
-            throw ProviderError.malformedResponse(message: "\(what) is not JSON (\(data.count) bytes)")
+            throw ProviderError.malformedResponse(message: "an event is not JSON (\(text.utf8.count) bytes)")
         }
     }
 
