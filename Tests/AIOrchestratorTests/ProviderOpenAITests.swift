@@ -168,7 +168,8 @@ import Testing
         let fake = try await FakeOpenAI.start()
         defer { Task { await fake.stop() } }
         fake.script = [.stream(["Hello ", "world"], gap: .seconds(60))]
-        let adapter = OpenAICompatibleProvider(httpClient: PeerHTTPClient.shared, streamIdleLimit: .milliseconds(400))
+        // The idle limit also bounds the wait for the first bytes: long enough for a busy machine.
+        let adapter = OpenAICompatibleProvider(httpClient: PeerHTTPClient.shared, streamIdleLimit: .seconds(3))
         let call = try F.chat(F.hello(["stream": true]), provider: F.provider(.openAICompatible, baseURL: fake.url))
 
         let stream = try await adapter.streamChat(call)

@@ -59,7 +59,11 @@ import W3CTraceContext
             return "pong"
         }
         router.get("/public/slow-query") { _, _ -> String in
-            try await database.execute("SELECT pg_sleep(5)")
+            // The service's own statement timeout, shortened for this statement only.
+            try await database.transaction { transaction in
+                try await transaction.execute("SET LOCAL statement_timeout = '100ms'")
+                try await transaction.execute("SELECT pg_sleep(5)")
+            }
             return "slept"
         }
         let protected = router.group("private").requiringAuthentication()
@@ -217,7 +221,7 @@ import W3CTraceContext
     }
 
     @Test func aStatementPastItsTimeoutAnswers503WithRetryAfter() async throws {
-        try await Self.withApplication(extraSettings: ["DATABASE_STATEMENT_TIMEOUT_MS": "200"]) { client, _ in
+        try await Self.withApplication { client, _ in
             let refused = try await client.execute(uri: "/public/slow-query", method: .get)
             #expect(refused.status == .serviceUnavailable)
             #expect(refused.headers[.retryAfter] == "1")

@@ -17,14 +17,13 @@ final class UpstreamEventStream<Translator: StreamTranslator>: @unchecked Sendab
     private var partIndex = 0
     private var bodyEnded = false
     private var finished = false
-    private let idleLimit: Duration
     private let apiKey: String?
 
-    /// - Parameter idleLimit: the longest wait for the next bytes once the stream has started.
-    init(body: HTTPClientResponse.Body, translator: Translator, idleLimit: Duration, apiKey: String?) {
+    /// - Parameter body: the answer's body, from a client whose read timeout is the stream's
+    ///   idle limit (a stalled upstream ends the stream with `ProviderError.timeout`).
+    init(body: HTTPClientResponse.Body, translator: Translator, apiKey: String?) {
         self.body = body.makeAsyncIterator()
         self.translator = translator
-        self.idleLimit = idleLimit
         self.apiKey = apiKey
     }
 
@@ -77,7 +76,7 @@ final class UpstreamEventStream<Translator: StreamTranslator>: @unchecked Sendab
             finished = true
             return
         }
-        let bytes = try await withTimeLimit(idleLimit) { try await self.readBody() }
+        let bytes = try await readBody()
         if let bytes {
             events = parser.feed(bytes.readableBytesView)
         } else {
@@ -95,7 +94,7 @@ final class UpstreamEventStream<Translator: StreamTranslator>: @unchecked Sendab
     /// connection goes back to the pool instead of being closed; gives up after a second.
     private func drain() async {
         guard !bodyEnded else { return }
-        _ = try? await withTimeLimit(min(idleLimit, .seconds(1))) {
+        _ = try? await withTimeLimit(.seconds(1)) {
             while try await self.readBody() != nil {}
             return true
         }

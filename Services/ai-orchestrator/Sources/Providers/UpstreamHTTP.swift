@@ -3,8 +3,8 @@ import NIOCore
 import NIOHTTP1
 import Shared
 
-/// The HTTP side of every adapter: one shared `HTTPClient`, time limits, and failure statuses
-/// turned into `ProviderError`s.
+/// The HTTP side of every adapter: one shared `HTTPClient` for whole answers (streams are read
+/// with `StreamHTTPClients`), time limits, and failure statuses turned into `ProviderError`s.
 struct UpstreamHTTP: Sendable {
     /// The largest answer read whole (a chat completion or a batch of embeddings).
     static let maxAnswerBytes = 64 << 20
@@ -44,13 +44,14 @@ struct UpstreamHTTP: Sendable {
     }
 
     /// Sends a streaming request and reads up to its first part, all within `timeout` (the time
-    /// to first token); after that, each wait for more bytes may last up to `idleLimit`.
+    /// to first token); and no wait for bytes, the first included, may last longer than
+    /// `idleLimit` (the read timeout of the client the stream is read with, `StreamHTTPClients`).
     /// - Returns: the parts, starting with the first.
     /// - Throws: `ProviderError` (or `CancellationError`) for a failure before the first part.
     func events<Translator: StreamTranslator>(
         _ request: HTTPClientRequest, translator: Translator, timeout: Duration, idleLimit: Duration, apiKey: String?
     ) async throws -> AsyncThrowingStream<StreamPart, any Error> {
-        let client = client
+        let client = StreamHTTPClients.client(idleLimit: idleLimit)
         do {
             let stream = try await withTimeLimit(timeout) {
                 let response = try await client.execute(request, deadline: .now() + TimeAmount(timeout))
@@ -58,7 +59,7 @@ struct UpstreamHTTP: Sendable {
                 if let type = response.headers.first(name: "content-type"), type.contains("application/json") {
                     throw ProviderError.malformedResponse(message: "expected an event stream, got \(type)")
                 }
-                let stream = UpstreamEventStream(body: response.body, translator: translator, idleLimit: idleLimit, apiKey: apiKey)
+                let stream = UpstreamEventStream(body: response.body, translator: translator, apiKey: apiKey)
                 try await stream.prime()
                 return stream
             }
