@@ -145,7 +145,7 @@ final class FakeUpstream: Sendable {
         }
 
         let state = Mutex(State())
-        let gate = FakeGate()
+        let gate = Gate()
 
         func handle(_ request: Request, route: FakeRoute) async throws -> Response {
             let bytes = try await request.body.collect(upTo: 16 << 20)
@@ -219,31 +219,6 @@ final class FakeUpstream: Sendable {
             for (name, value) in headers { fields[HTTPField.Name(name)!] = value }
             return Response(status: .init(code: status), headers: fields,
                             body: .init(byteBuffer: ByteBuffer(string: JSONText.write(value))))
-        }
-    }
-}
-
-/// A one-way gate a fake's stream waits at until the test opens it.
-final class FakeGate: Sendable {
-    private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
-
-    func open() {
-        let waiters = state.withLock { state in
-            state.open = true
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume() }
-    }
-
-    func wait() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let openNow = state.withLock { state in
-                if state.open { return true }
-                state.waiters.append(continuation)
-                return false
-            }
-            if openNow { continuation.resume() }
         }
     }
 }

@@ -189,7 +189,7 @@ public final class ServiceRuntime {
     /// start-up work run before the server listens, and graceful shutdown on SIGTERM/SIGINT.
     public func makeApplication(router: Router<AppRequestContext>) -> some ApplicationProtocol {
         // Connections run from the start (migrations need them); everything else waits for start-up.
-        let gate = StartupGate()
+        let gate = Gate()
         let gated: [any Service] = services.map { service in
             service is Database || service is RedisClient ? service : GatedService(base: service, gate: gate)
         }

@@ -33,84 +33,62 @@ struct ProviderView: Codable, Sendable, ResponseEncodable {
     }
 }
 
-/// A deployment with its provider's name.
-struct DeploymentView: Codable, Sendable, ResponseEncodable {
-    let id: UUID
-    let name: String
-    let providerId: UUID
-    let provider: String
-    let model: String
-    let contextWindow: Int
-    let maxOutputTokens: Int?
-    let inputMicrosPerMillion: Int64
-    let outputMicrosPerMillion: Int64
-    let currency: String
-    let capabilities: [Capability]
-    let tier: Tier
-    let enabled: Bool
-    let createdAt: Date
-    let updatedAt: Date
+/// A deployment as stored, with its provider's name and when it was made and last changed.
+struct DeploymentView: Encodable, Sendable, ResponseEncodable {
+    let row: DeploymentRow
+    var name: String { row.deployment.name }
 
     init(_ row: DeploymentRow) {
-        let deployment = row.deployment
-        id = deployment.id
-        name = deployment.name
-        providerId = deployment.providerId
-        provider = row.providerName
-        model = deployment.model
-        contextWindow = deployment.contextWindow
-        maxOutputTokens = deployment.maxOutputTokens
-        inputMicrosPerMillion = deployment.inputMicrosPerMillion
-        outputMicrosPerMillion = deployment.outputMicrosPerMillion
-        currency = deployment.currency
-        capabilities = deployment.capabilities
-        tier = deployment.tier
-        enabled = deployment.enabled
-        createdAt = row.createdAt
-        updatedAt = row.updatedAt
+        self.row = row
+    }
+
+    private enum Added: String, CodingKey { case provider, createdAt, updatedAt }
+
+    func encode(to encoder: any Encoder) throws {
+        // The deployment's own members, and the view's beside them in the same object.
+        try row.deployment.encode(to: encoder)
+        var added = encoder.container(keyedBy: Added.self)
+        try added.encode(row.providerName, forKey: .provider)
+        try added.encode(row.createdAt, forKey: .createdAt)
+        try added.encode(row.updatedAt, forKey: .updatedAt)
     }
 }
 
-/// An alias, its targets in order.
-struct AliasView: Codable, Sendable, ResponseEncodable {
-    let name: String
-    let strategy: RoutingStrategy
-    let targets: [Alias.Target]
-    let fallbacks: [String]
-    let description: String?
-    let createdAt: Date
-    let updatedAt: Date
+/// An alias as stored, its targets in order, with when it was made and last changed.
+struct AliasView: Encodable, Sendable, ResponseEncodable {
+    let row: AliasRow
+    var name: String { row.alias.name }
 
     init(_ row: AliasRow) {
-        name = row.alias.name
-        strategy = row.alias.strategy
-        targets = row.alias.targets
-        fallbacks = row.alias.fallbacks
-        description = row.alias.description
-        createdAt = row.createdAt
-        updatedAt = row.updatedAt
+        self.row = row
+    }
+
+    private enum Added: String, CodingKey { case createdAt, updatedAt }
+
+    func encode(to encoder: any Encoder) throws {
+        try row.alias.encode(to: encoder)
+        var added = encoder.container(keyedBy: Added.self)
+        try added.encode(row.createdAt, forKey: .createdAt)
+        try added.encode(row.updatedAt, forKey: .updatedAt)
     }
 }
 
 /// A budget with what it has spent and holds in its current period.
-struct BudgetView: Codable, Sendable, ResponseEncodable {
-    let id: UUID
-    let scopeKind: BudgetScopeKind
-    let scopeId: UUID
-    let period: BudgetPeriod
-    let limitMicros: Int64?
-    let requestsPerMinute: Int?
-    let tokensPerMinute: Int?
+struct BudgetView: Encodable, Sendable, ResponseEncodable {
+    let budget: Budget
     let currentPeriod: BudgetUsage?
+    var id: UUID { budget.id }
 
     init(_ budget: Budget, usage: BudgetUsage?) {
-        id = budget.id
-        scopeKind = budget.scopeKind
-        scopeId = budget.scopeId
-        period = budget.period
-        limitMicros = budget.limitMicros
-        requestsPerMinute = budget.requestsPerMinute
-        tokensPerMinute = budget.tokensPerMinute
+        self.budget = budget
         currentPeriod = usage
+    }
+
+    private enum Added: String, CodingKey { case currentPeriod }
+
+    func encode(to encoder: any Encoder) throws {
+        try budget.encode(to: encoder)
+        var added = encoder.container(keyedBy: Added.self)
+        try added.encodeIfPresent(currentPeriod, forKey: .currentPeriod)
     }
 }
