@@ -17,7 +17,7 @@ public struct LiveService: Sendable {
 
     /// A user's token, or a service's (`service:<name>` with the `service` role).
     public func token(subject: String, roles: [String], organization: UUID? = nil) async throws -> String {
-        try await key.token(subject: subject, roles: roles, organization: organization?.uuidString.lowercased())
+        try await key.token(subject: subject, roles: roles, organization: organization?.lowercasedText)
     }
 
     /// Builds the application with the standard test settings plus `settings`, runs `test`

@@ -55,7 +55,7 @@ public func withTestRedis<T>(
 public enum TestNames {
     /// `prefix_` followed by 12 random hex digits.
     public static func unique(_ prefix: String) -> String {
-        prefix + "_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
+        prefix + "_" + UUID().lowercasedText.replacingOccurrences(of: "-", with: "").prefix(12)
     }
 }
 

@@ -42,7 +42,7 @@ public struct TestSigningKey: Sendable {
     ///   - expiresIn: seconds from now; negative for a token that has already expired.
     ///   - issuer: the `iss` claim.
     public func token(
-        subject: String = UUID().uuidString.lowercased(), roles: [String] = ["student"], organization: String? = nil,
+        subject: String = UUID().lowercasedText, roles: [String] = ["student"], organization: String? = nil,
         expiresIn: TimeInterval = 300, issuer: String = TokenIssuer.default
     ) async throws -> String {
         let now = Date()

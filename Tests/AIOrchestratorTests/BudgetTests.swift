@@ -120,7 +120,7 @@ import TestSupport
             let retryAfter = try #require(refused.headers[.retryAfter].flatMap { Int($0) })
             #expect((1...60).contains(retryAfter))
             #expect(try await control.send(.post, "/test/reserve", as: learner).status == .tooManyRequests)
-            let counter = control.live.run + ":ai:rate:user:\(learner.id.uuidString.lowercased()):requests"
+            let counter = control.live.run + ":ai:rate:user:\(learner.id.lowercasedText):requests"
             let redis = RedisClient(settings: RedisSettings(url: TestEnvironment.redisURL)!, logger: controlLogger)
             let counted = try await redis.send("GET", counter).int
             await redis.close()
@@ -219,7 +219,7 @@ import TestSupport
             let moved = try await control.send(.patch, "/ai-orchestrator/budgets/\(id)", json: ["scopeKind": "user"], as: control.admin)
             #expect(moved.fields == ["scopeKind"])
             let unchanged = try await control.send(.patch, "/ai-orchestrator/budgets/\(id)",
-                                                   json: ["scopeId": course.uuidString.lowercased(), "period": "month"], as: control.admin)
+                                                   json: ["scopeId": course.lowercasedText, "period": "month"], as: control.admin)
             #expect(unchanged.status == .ok, "repeating a fixed member is not changing it")
             let listed = try await control.send(.get, "/ai-orchestrator/budgets?scopeKind=course&scopeId=\(course.uuidString)", as: control.admin)
             #expect(listed.items.count == 1 && (listed.items.first?["currentPeriod"] as? [String: Any])?["spentMicros"] as? Int == 700)

@@ -78,7 +78,7 @@ import TestSupport
             #expect(rest.items.map { $0["requestId"] as? String } == ["req-1"] && rest.json["nextCursor"] == nil)
             let first = try #require(rest.items.first)
             #expect(first["taskClass"] as? String == "math" && first["complexity"] as? String == "simple" && first["tier"] as? String == "small")
-            #expect(first["userId"] as? String == learner.uuidString.lowercased() || first["userId"] as? String == learner.uuidString)
+            #expect(first["userId"] as? String == learner.lowercasedText || first["userId"] as? String == learner.uuidString)
             let mine = try await control.send(.get, "/ai-orchestrator/classifications?userId=\(learner.uuidString)&taskClass=writing", as: control.admin)
             #expect(mine.items.map { $0["requestId"] as? String } == ["req-3"])
             #expect(try await control.send(.get, "/ai-orchestrator/classifications?taskClass=poetry", as: control.admin).fields == ["taskClass"])

@@ -49,7 +49,7 @@ struct ControlHarness: Sendable {
             return runtime.makeApplication(router: router)
         }) { live in
             let adminId = UUID()
-            let admin = Caller(id: adminId, token: try await live.token(subject: adminId.uuidString.lowercased(), roles: ["student", "admin"]))
+            let admin = Caller(id: adminId, token: try await live.token(subject: adminId.lowercasedText, roles: ["student", "admin"]))
             try await test(ControlHarness(live: live, parts: box.withLock { $0! }, admin: admin))
         }
     }
@@ -57,7 +57,7 @@ struct ControlHarness: Sendable {
     /// A signed-in learner, optionally of an organisation.
     func user(organization: UUID? = nil) async throws -> Caller {
         let id = UUID()
-        return Caller(id: id, token: try await live.token(subject: id.uuidString.lowercased(), roles: ["student"], organization: organization))
+        return Caller(id: id, token: try await live.token(subject: id.lowercasedText, roles: ["student"], organization: organization))
     }
 
     func send(_ method: HTTPRequest.Method, _ path: String, json body: Any? = nil, as caller: Caller? = nil) async throws -> TestAnswer {

@@ -24,7 +24,7 @@ import TestSupport
     @Test func onlyAdministratorsManageTheOrchestrator() async throws {
         try await ControlHarness.run { control in
             let learner = try await control.user()
-            let instructor = try await control.live.token(subject: UUID().uuidString.lowercased(), roles: ["student", "instructor"])
+            let instructor = try await control.live.token(subject: UUID().lowercasedText, roles: ["student", "instructor"])
             let service = try await control.live.token(subject: "service:ai-service", roles: ["service"])
             for (method, path) in Self.routes {
                 let body: [String: Any]? = method == .post || method == .patch ? ["name": "x"] : nil

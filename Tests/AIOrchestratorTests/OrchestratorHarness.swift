@@ -33,14 +33,14 @@ struct OrchestratorHarness: Sendable {
             let learnerId = UUID()
             try await test(OrchestratorHarness(
                 client: live.client, database: live.database,
-                admin: try await live.token(subject: UUID().uuidString.lowercased(), roles: ["student", "admin"]),
-                learner: try await live.token(subject: learnerId.uuidString.lowercased(), roles: ["student"]),
+                admin: try await live.token(subject: UUID().lowercasedText, roles: ["student", "admin"]),
+                learner: try await live.token(subject: learnerId.lowercasedText, roles: ["student"]),
                 learnerId: learnerId, live: live))
         }
     }
 
     func token(for userId: UUID) async throws -> String {
-        try await live.token(subject: userId.uuidString.lowercased(), roles: ["student"])
+        try await live.token(subject: userId.lowercasedText, roles: ["student"])
     }
 
     func send(_ method: HTTPRequest.Method, _ path: String, json: Any? = nil, token: String? = nil) async throws -> TestAnswer {

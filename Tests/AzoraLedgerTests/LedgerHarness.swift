@@ -25,14 +25,14 @@ struct LedgerHarness: Sendable {
     struct Caller: Sendable {
         let id: UUID
         let token: String
-        var ownerRef: String { "user:\(id.uuidString.lowercased())" }
+        var ownerRef: String { "user:\(id.lowercasedText)" }
     }
 
     static func run(settings extra: [String: String] = [:], _ test: @escaping @Sendable (LedgerHarness) async throws -> Void) async throws {
         try await LiveService.run("ledger", settings: ["LEDGER_EXPIRY_INTERVAL_MS": "100"].merging(extra) { $1 }, build: buildApplication) { live in
             let service = Caller(id: UUID(), token: try await live.token(subject: "service:payment-service", roles: ["service"]))
             let adminId = UUID()
-            let admin = Caller(id: adminId, token: try await live.token(subject: adminId.uuidString.lowercased(), roles: ["student", "admin"]))
+            let admin = Caller(id: adminId, token: try await live.token(subject: adminId.lowercasedText, roles: ["student", "admin"]))
             try await test(LedgerHarness(client: live.client, bus: live.bus, key: live.key, database: live.database, service: service, admin: admin))
         }
     }
@@ -40,7 +40,7 @@ struct LedgerHarness: Sendable {
     /// A signed-in learner.
     func user() async throws -> Caller {
         let id = UUID()
-        return Caller(id: id, token: try await key.token(subject: id.uuidString.lowercased(), roles: ["student"]))
+        return Caller(id: id, token: try await key.token(subject: id.lowercasedText, roles: ["student"]))
     }
 
     typealias Answer = TestAnswer

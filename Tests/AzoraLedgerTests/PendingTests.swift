@@ -46,7 +46,7 @@ import Testing
             try await ledger.transfer(hold, from: world, to: wallet, 300, pending: true, timeoutSeconds: 10)
             #expect(try await ledger.balance(wallet).int("creditsPending") == 300)
             let expired = try await ledger.bus.waitForEvents(ofType: "ledger.transfer.expired")
-            #expect(expired.first?.data["pendingId"] == .string(hold.uuidString.lowercased()))
+            #expect(expired.first?.data["pendingId"] == .string(hold.lowercasedText))
             #expect(try await ledger.balance(wallet).int("creditsPending") == 0)
             let late = try await ledger.send(.post, "/ledger/transfers/\(hold)/post", as: ledger.service)
             #expect(late.status == .conflict && late.code == "pending_expired")

@@ -26,8 +26,15 @@ import Testing
             #expect(overdraft.status == .conflict && overdraft.code == "exceeds_credits")
             #expect(try await ledger.balance(wallet).int("balance") == 2500)
 
+            // The event carries the transfer as the API answered it, and nothing else.
             let events = try await ledger.bus.waitForEvents(ofType: "ledger.transfer.posted")
-            #expect(events.count == 1 && events[0].data["amount"] == .number(2500) && events[0].data["code"] == "top_up")
+            #expect(events.count == 1 && events.first?.subject == id.lowercasedText && events.first?.source == "azora-ledger")
+            let payload: JSONValue = [
+                "id": .string(id.lowercasedText), "kind": "single", "debitAccountId": .string(cash.lowercasedText),
+                "creditAccountId": .string(wallet.lowercasedText), "amount": 2500, "currency": "USD", "code": "top_up",
+                "metadata": [:], "createdAt": .string(first["createdAt"] ?? ""),
+            ]
+            #expect(events.first?.data == payload)
         }
     }
 
@@ -86,7 +93,7 @@ import Testing
 
     @Test func openingAnAccountTwiceReturnsItAndClosingStopsNewTransfers() async throws {
         try await LedgerHarness.run { ledger in
-            let owner = "course:\(UUID().uuidString.lowercased())"
+            let owner = "course:\(UUID().lowercasedText)"
             let body: [String: Any] = ["currency": "EUR", "type": "revenue", "ownerRef": owner, "code": "sales"]
             let opened = try await ledger.send(.post, "/ledger/accounts", json: body, as: ledger.service)
             let again = try await ledger.send(.post, "/ledger/accounts", json: body, as: ledger.service)

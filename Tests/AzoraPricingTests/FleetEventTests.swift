@@ -12,7 +12,7 @@ import TestSupport
     @Test func enrolmentEventsDriveDemandAndCapacity() async throws {
         try await PricingHarness.run { pricing in
             let course = UUID()
-            let ref = "course:\(course.uuidString.lowercased())"
+            let ref = "course:\(course.lowercasedText)"
             try await pricing.product(ref, price: 10_000)
             let strategy: [String: Any] = ["kind": "demand", "floorBps": 10_000, "ceilingBps": 12_000, "windowHours": 24,
                                            "tiers": [["minEnrollments": 3, "adjustmentBps": 5_000]]]

@@ -82,8 +82,8 @@ import Testing
         // Every rule is accounted for.
         let outcomes = Dictionary(priced.rules.map { ($0.ref, $0) }, uniquingKeysWith: { first, _ in first })
         #expect(outcomes["course:a"]?.reason.contains("held at the floor") == true)
-        #expect(outcomes[inputs.promotions[2].id.uuidString.lowercased()]?.applied == false)
-        #expect(outcomes[inputs.promotions[2].id.uuidString.lowercased()]?.reason.contains("course:z") == true)
+        #expect(outcomes[inputs.promotions[2].id.lowercasedText]?.applied == false)
+        #expect(outcomes[inputs.promotions[2].id.lowercasedText]?.reason.contains("course:z") == true)
         #expect(outcomes["TEN"]?.applied == true && outcomes["FIVE"]?.applied == true)
         #expect(priced.couponIds == [inputs.coupons["TEN"]!.id, inputs.coupons["FIVE"]!.id])
     }

@@ -30,7 +30,7 @@ struct PricingHarness: Sendable {
         try await LiveService.run("pricing", settings: ["QUOTE_SIGNING_KEY": signingKey].merging(extra) { $1 }, build: buildApplication) { live in
             let service = Caller(id: UUID(), token: try await live.token(subject: "service:payment-service", roles: ["service"]))
             let adminId = UUID()
-            let admin = Caller(id: adminId, token: try await live.token(subject: adminId.uuidString.lowercased(), roles: ["student", "admin"]))
+            let admin = Caller(id: adminId, token: try await live.token(subject: adminId.lowercasedText, roles: ["student", "admin"]))
             try await test(PricingHarness(client: live.client, bus: live.bus, key: live.key, database: live.database, service: service, admin: admin))
         }
     }
@@ -38,13 +38,13 @@ struct PricingHarness: Sendable {
     /// A signed-in learner, optionally a member of an organisation.
     func user(organization: UUID? = nil) async throws -> Caller {
         let id = UUID()
-        return Caller(id: id, token: try await key.token(subject: id.uuidString.lowercased(), roles: ["student"],
-                                                         organization: organization?.uuidString.lowercased()))
+        return Caller(id: id, token: try await key.token(subject: id.lowercasedText, roles: ["student"],
+                                                         organization: organization?.lowercasedText))
     }
 
     func instructor() async throws -> Caller {
         let id = UUID()
-        return Caller(id: id, token: try await key.token(subject: id.uuidString.lowercased(), roles: ["student", "instructor"]))
+        return Caller(id: id, token: try await key.token(subject: id.lowercasedText, roles: ["student", "instructor"]))
     }
 
     func send(_ method: HTTPRequest.Method, _ path: String, json body: Any? = nil, as caller: Caller? = nil) async throws -> TestAnswer {

@@ -27,7 +27,7 @@ struct CourseHarness: Sendable {
     static func run(settings: [String: String] = [:], _ test: @escaping @Sendable (CourseHarness) async throws -> Void) async throws {
         try await LiveService.run("courses", settings: settings, build: buildApplication) { live in
             let adminId = UUID()
-            let admin = Caller(id: adminId, token: try await live.token(subject: adminId.uuidString.lowercased(), roles: ["student", "admin"]))
+            let admin = Caller(id: adminId, token: try await live.token(subject: adminId.lowercasedText, roles: ["student", "admin"]))
             let service = Caller(id: UUID(), token: try await live.token(subject: "service:enrollment-service", roles: ["service"]))
             try await test(CourseHarness(client: live.client, bus: live.bus, key: live.key, database: live.database, admin: admin, service: service))
         }
@@ -35,12 +35,12 @@ struct CourseHarness: Sendable {
 
     func instructor() async throws -> Caller {
         let id = UUID()
-        return Caller(id: id, token: try await key.token(subject: id.uuidString.lowercased(), roles: ["student", "instructor"]))
+        return Caller(id: id, token: try await key.token(subject: id.lowercasedText, roles: ["student", "instructor"]))
     }
 
     func learner() async throws -> Caller {
         let id = UUID()
-        return Caller(id: id, token: try await key.token(subject: id.uuidString.lowercased(), roles: ["student"]))
+        return Caller(id: id, token: try await key.token(subject: id.lowercasedText, roles: ["student"]))
     }
 
     /// A request as `caller`, or anonymous.

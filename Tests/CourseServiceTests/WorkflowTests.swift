@@ -47,7 +47,7 @@ import TestSupport
             let publishedEvents = try await courses.bus.waitForEvents(ofType: "course.published", subject: id, count: 2)
             let data = try #require(publishedEvents.first?.data)
             #expect(data["status"] == "published" && data["title"] == "Swift Fundamentals")
-            #expect(data["courseId"]?.stringValue?.lowercased() == id && data["instructorId"]?.stringValue?.lowercased() == ada.id.uuidString.lowercased())
+            #expect(data["courseId"]?.stringValue?.lowercased() == id && data["instructorId"]?.stringValue?.lowercased() == ada.id.lowercasedText)
             #expect(data["price"] == .object(["amount": .number(4_900), "currency": "USD"]) && data["capacity"] == .null && data["cohorts"] == .array([]))
         }
     }

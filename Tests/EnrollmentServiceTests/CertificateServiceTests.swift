@@ -13,7 +13,7 @@ import TestSupport
     @Test func completingACourseIssuesOneCertificateInTheRegisteredName() async throws {
         try await EnrollmentHarness.run { h in
             let learner = try await h.learner()
-            try await h.bus.publish("user.registered", source: "auth-service", subject: learner.id.uuidString.lowercased(), data: [
+            try await h.bus.publish("user.registered", source: "auth-service", subject: learner.id.lowercasedText, data: [
                 "userId": .string(learner.id.uuidString), "email": "grace@example.com", "name": "Grace Hopper",
                 "emailVerified": true, "roles": ["student"], "registeredAt": .string(Timestamp.format(Date())),
             ])
@@ -98,10 +98,10 @@ import TestSupport
         try await EnrollmentHarness.run { h in
             let userId = UUID()
             let later = Date(), earlier = later.addingTimeInterval(-60)
-            let profile = EventEnvelope(type: "user.profile_updated", source: "user-service", subject: userId.uuidString.lowercased(),
+            let profile = EventEnvelope(type: "user.profile_updated", source: "user-service", subject: userId.lowercasedText,
                                         json: ["userId": .string(userId.uuidString), "name": "New Name", "headline": ""],
                                         occurredAt: later)
-            let registration = EventEnvelope(type: "user.registered", source: "auth-service", subject: userId.uuidString.lowercased(),
+            let registration = EventEnvelope(type: "user.registered", source: "auth-service", subject: userId.lowercasedText,
                                              json: ["userId": .string(userId.uuidString), "email": "x@example.com", "name": "Old Name",
                                                     "emailVerified": false, "roles": ["student"],
                                                     "registeredAt": .string(Timestamp.format(earlier))],
@@ -114,7 +114,7 @@ import TestSupport
             let name: String? = try await h.database.queryFirst("SELECT name FROM learners WHERE user_id = \(userId)")?.decode("name")
             #expect(name == "New Name")
 
-            try await h.bus.publish("user.deleted", source: "user-service", subject: userId.uuidString.lowercased(),
+            try await h.bus.publish("user.deleted", source: "user-service", subject: userId.lowercasedText,
                                     data: ["userId": .string(userId.uuidString)])
             try await eventually { try await h.count("SELECT count(*) FROM learners WHERE user_id = \(userId)") == 0 }
         }

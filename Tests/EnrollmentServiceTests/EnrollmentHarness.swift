@@ -45,7 +45,7 @@ struct EnrollmentHarness: Sendable {
         // of learners whose registration the service has not heard of.
         router.get("/users/:id") { _, context -> Response in
             let id = try context.parameters.require("id", as: UUID.self)
-            let profile = #"{"id":"\#(id.uuidString.lowercased())","name":"\#(Self.standInName(id))"}"#
+            let profile = #"{"id":"\#(id.lowercasedText)","name":"\#(Self.standInName(id))"}"#
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: profile)))
         }
         let courseService = try await LocalServer.start(router: router)
@@ -56,7 +56,7 @@ struct EnrollmentHarness: Sendable {
         do {
             try await LiveService.run("enrollment", settings: settings, build: buildApplication) { live in
                 let adminId = UUID()
-                let admin = Caller(id: adminId, token: try await live.token(subject: adminId.uuidString.lowercased(), roles: ["student", "admin"]))
+                let admin = Caller(id: adminId, token: try await live.token(subject: adminId.lowercasedText, roles: ["student", "admin"]))
                 let service = Caller(id: UUID(), token: try await live.token(subject: "service:payment-service", roles: ["service"]))
                 try await test(EnrollmentHarness(client: live.client, bus: live.bus, key: live.key, database: live.database,
                                                  courses: courses, admin: admin, service: service))
@@ -75,12 +75,12 @@ struct EnrollmentHarness: Sendable {
 
     func learner() async throws -> Caller {
         let id = UUID()
-        return Caller(id: id, token: try await key.token(subject: id.uuidString.lowercased(), roles: ["student"]))
+        return Caller(id: id, token: try await key.token(subject: id.lowercasedText, roles: ["student"]))
     }
 
     func instructor() async throws -> Caller {
         let id = UUID()
-        return Caller(id: id, token: try await key.token(subject: id.uuidString.lowercased(), roles: ["student", "instructor"]))
+        return Caller(id: id, token: try await key.token(subject: id.lowercasedText, roles: ["student", "instructor"]))
     }
 
     func send(_ method: HTTPRequest.Method, _ path: String, json body: Any? = nil, as caller: Caller? = nil) async throws -> TestAnswer {
@@ -162,7 +162,7 @@ struct TestCourse: Sendable {
     let cohorts: [UUID]
 
     var required: [UUID] { Array(lessons.prefix(requiredCount)) }
-    var path: String { "/courses/\(id.uuidString.lowercased())" }
+    var path: String { "/courses/\(id.lowercasedText)" }
 
     /// The course detail as course-service answers it. Lessons are split over two modules; the
     /// second module comes first in the array, and lessons are listed in reverse.

@@ -84,7 +84,7 @@ import TestSupport
             #expect(try await h.send(.post, "/enrollments/\(id)/complete", as: try await h.learner()).status == .forbidden)
             let forced = try await h.send(.post, "/enrollments/\(id)/complete", as: course.instructor)
             #expect(forced.status == .ok && forced["status"] == "completed")
-            #expect(try await h.count("SELECT count(*) FROM enrollments WHERE completed_by = \(course.instructor.id.uuidString.lowercased())") == 1)
+            #expect(try await h.count("SELECT count(*) FROM enrollments WHERE completed_by = \(course.instructor.id.lowercasedText)") == 1)
             #expect(try await h.bus.waitForEvents(ofType: "enrollment.completed").count == 1)
             // A completed enrollment is not cancelled.
             #expect(try await h.send(.delete, "/enrollments/\(id)", as: learner).code == "enrollment_not_cancellable")

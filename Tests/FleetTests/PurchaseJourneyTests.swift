@@ -14,7 +14,7 @@ import Testing
 
         // The administrator puts a course in the price book with a launch coupon.
         let admin = try await fleet.adminToken()
-        let course = "course:\(UUID().uuidString.lowercased())"
+        let course = "course:\(UUID().lowercasedText)"
         #expect(try await api.send(.PUT, "/pricing/products/\(course)", json: ["title": "Swift on the server"], token: admin).status == 201)
         #expect(try await api.send(.POST, "/pricing/products/\(course)/prices", json: ["amount": 4_900, "currency": "USD"], token: admin).status == 201)
         #expect(try await api.send(.POST, "/pricing/coupons", json: ["code": "LAUNCH", "kind": "percentage", "percentBps": 2_000, "maxRedemptions": 100],

@@ -10,7 +10,7 @@ import Testing
         let sql: SQL = "SELECT * FROM accounts WHERE id = \(id) AND code = \("o'brien")"
         let (text, parameters) = sql.render()
         #expect(text == "SELECT * FROM accounts WHERE id = $1 AND code = $2")
-        #expect(parameters == [id.uuidString.lowercased(), "o'brien"])
+        #expect(parameters == [id.lowercasedText, "o'brien"])
     }
 
     @Test func fragmentsComposeWithRenumberedParameters() {

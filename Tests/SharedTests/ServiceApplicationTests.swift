@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import NIOCore
+import NIOPosix
 import HTTPTypes
 import HummingbirdTesting
 import Shared
@@ -244,6 +246,45 @@ import W3CTraceContext
             #expect(try Self.problem(refused).code == "postgres_unavailable")
             hold.release()
             #expect(try await holding.status.code == 200)
+        }
+    }
+}
+
+/// `Expect: 100-continue`, spoken over a raw socket: the interim answer must come before the
+/// body is sent, or a client such as curl waits a second before every large upload.
+@Suite struct ExpectContinueTests {
+    @Test func aClientThatExpectsContinueIsToldToSendItsBody() async throws {
+        try await ServiceApplicationTests.withApplication { client, _ in
+            let port = try #require(client.port)
+            let body = #"{"courseId":"\#(UUID())","seats":3}"#
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connect(host: "127.0.0.1", port: port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    }
+                }
+            try await withinTimeLimit(.seconds(20)) {
+                try await channel.executeThenClose { inbound, outbound in
+                    var received = inbound.makeAsyncIterator()
+                    var text = ""
+                    try await outbound.write(ByteBuffer(string: """
+                        POST /public/echo HTTP/1.1\r
+                        Host: localhost\r
+                        Content-Type: application/json\r
+                        Content-Length: \(body.utf8.count)\r
+                        Expect: 100-continue\r
+                        \r
+
+                        """))
+                    while !text.contains("\r\n\r\n"), let chunk = try await received.next() { text += String(buffer: chunk) }
+                    #expect(text.hasPrefix("HTTP/1.1 100 Continue\r\n"))
+
+                    text = ""
+                    try await outbound.write(ByteBuffer(string: body))
+                    while !text.contains("\"seats\":3"), let chunk = try await received.next() { text += String(buffer: chunk) }
+                    #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+                }
+            }
         }
     }
 }

@@ -11,7 +11,7 @@ import Testing
 
     /// The files the object store holds for a user (without the content-type sidecars).
     func storedObjects(_ users: UserHarness, _ user: UserHarness.User) -> [String] {
-        let folder = users.objectFolder.appending(path: "avatars/\(user.id.uuidString.lowercased())")
+        let folder = users.objectFolder.appending(path: "avatars/\(user.id.lowercasedText)")
         return ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { !$0.hasSuffix(".type") }
     }
 
@@ -69,7 +69,7 @@ import Testing
             #expect(deleted.last?.data["userId"].flatMap { $0.stringValue }.flatMap(UUID.init(uuidString:)) == ada.id)
 
             // The registration event delivered again (a replay, a slow consumer) changes nothing.
-            let registration = try #require(try await users.bus.events(ofType: "user.registered").first { $0.subject == ada.id.uuidString.lowercased() })
+            let registration = try #require(try await users.bus.events(ofType: "user.registered").first { $0.subject == ada.id.lowercasedText })
             var replay = registration
             replay.id = UUIDv7.make()
             try await users.bus.publish(replay)
@@ -83,7 +83,7 @@ import Testing
     @Test func eventsFromTheFleetBuildTheTimelineAndStatsOnceEach() async throws {
         try await UserHarness.run { users in
             let ada = try await users.register("Ada Lovelace")
-            let subject = ada.id.uuidString.lowercased()
+            let subject = ada.id.lowercasedText
             let about: [String: JSONValue] = ["userId": .string(subject)]
             try await users.bus.publish("user.logged_in", source: "auth-service", subject: subject,
                                         data: about.merging(["method": .string("password")]) { $1 })

@@ -57,7 +57,7 @@ struct UserHarness: Sendable {
     struct User: Sendable {
         let id: UUID
         let token: String
-        var path: String { "/users/\(id.uuidString.lowercased())" }
+        var path: String { "/users/\(id.lowercasedText)" }
     }
 
     func send(_ method: HTTPRequest.Method, _ path: String, json body: [String: Any]? = nil, as user: User? = nil,
@@ -79,7 +79,7 @@ struct UserHarness: Sendable {
     /// Announces a registration the way auth-service does and waits for the profile to appear.
     func register(_ name: String, email: String? = nil, roles: [String] = ["student"]) async throws -> User {
         let id = UUIDv7.make()
-        let subject = id.uuidString.lowercased()
+        let subject = id.lowercasedText
         try await bus.publish("user.registered", source: "auth-service", subject: subject, data: [
             "userId": .string(subject), "email": .string(email ?? "\(name.lowercased().replacingOccurrences(of: " ", with: "."))@example.com"),
             "name": .string(name), "emailVerified": .bool(true), "roles": .array(roles.map(JSONValue.string)),

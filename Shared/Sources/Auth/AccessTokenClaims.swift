@@ -21,7 +21,7 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
 
     /// Creates claims.
     public init(subject: String, roles: [String], organization: String? = nil, issuedAt: Date, expiresAt: Date,
-                id: String = UUID().uuidString.lowercased(), issuer: String) {
+                id: String = UUID().lowercasedText, issuer: String) {
         sub = SubjectClaim(value: subject)
         self.roles = roles
         org = organization

@@ -6,7 +6,7 @@ import Foundation
 /// legs of a currency conversion), so that repeating the request finds them again.
 public enum DerivedUUID {
     public static func make(from base: UUID, _ label: String) -> UUID {
-        var input = Data(base.uuidString.lowercased().utf8)
+        var input = Data(base.lowercasedText.utf8)
         input.append(contentsOf: Array(":\(label)".utf8))
         var bytes = Array(SHA256.hash(data: input).prefix(16))
         bytes[6] = (bytes[6] & 0x0F) | 0x80  // version 8

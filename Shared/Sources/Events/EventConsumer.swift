@@ -264,7 +264,7 @@ extension EventEnvelope {
     /// continue it.
     var requestTrace: RequestTrace {
         RequestTrace(
-            requestId: id.uuidString.lowercased(),
+            requestId: id.lowercasedText,
             trace: traceparent.flatMap { try? TraceContext(traceParentHeaderValue: $0) },
             bearerToken: nil)
     }

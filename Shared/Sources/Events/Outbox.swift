@@ -1,4 +1,5 @@
 import Foundation
+import W3CTraceContext
 
 /// Where a service records the events its changes cause, in the same transaction as the change,
 /// so that an event exists if and only if its change was committed.
@@ -48,17 +49,18 @@ public struct Outbox: Sendable {
         transaction.afterCommit { relay.wake() }
     }
 
-    /// Records many envelopes in one statement, for changes that come in bulk (a batch of
-    /// transfers); the same as appending them one by one, in order.
-    public func append(contentsOf envelopes: [EventEnvelope], in transaction: Transaction) async throws {
-        guard !envelopes.isEmpty else { return }
+    /// Records one event per row of `events`, a query the database answers with the columns
+    /// `id, type, subject, occurred_at, data`, in the order the events happened.
+    ///
+    /// For bulk changes whose payloads the database can write from the rows it has just stored:
+    /// it then never turns thousands of payloads into text and back. The source and the current
+    /// request's trace are added here, as for any other event.
+    public func append(selecting events: SQL, in transaction: Transaction) async throws {
         try await transaction.execute(
             """
             INSERT INTO outbox (id, type, source, subject, occurred_at, data, traceparent)
-            SELECT * FROM unnest(\(envelopes.map(\.id))::uuid[], \(envelopes.map(\.type))::text[],
-                                 \(envelopes.map(\.source))::text[], \(envelopes.map(\.subject))::text[],
-                                 \(envelopes.map(\.occurredAt))::timestamptz[], \(envelopes.map(\.data))::jsonb[],
-                                 \(envelopes.map(\.traceparent))::text[])
+            SELECT id, type, \(source), subject, occurred_at, data, \(RequestTrace.current?.trace?.traceParentHeaderValue)
+            FROM (\(events)) AS events
             """)
         let relay = relay
         transaction.afterCommit { relay.wake() }

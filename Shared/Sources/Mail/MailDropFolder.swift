@@ -17,7 +17,7 @@ public struct MailDropFolder: Mailer {
 
     public func send(_ message: MailMessage) async throws {
         try message.validate()
-        let id = "\(UUIDv7.make().uuidString.lowercased())@azora.local"
+        let id = "\(UUIDv7.make().lowercasedText)@azora.local"
         let document = MIMEDocument.render(message, from: from, messageID: id, date: Date())
         let file = folder.appending(path: "\(Timestamp.format(Date()))-\(id.prefix(36)).eml")
         try await NIOThreadPool.singleton.runIfActive {

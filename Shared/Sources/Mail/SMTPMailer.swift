@@ -27,7 +27,7 @@ public struct SMTPMailer: Mailer {
 
     public func send(_ message: MailMessage) async throws {
         try message.validate()
-        let id = "\(UUIDv7.make().uuidString.lowercased())@\(Self.domain(of: from))"
+        let id = "\(UUIDv7.make().lowercasedText)@\(Self.domain(of: from))"
         let document = MIMEDocument.render(message, from: from, messageID: id, date: Date())
         let session = SMTPSession(url: url, sender: Self.address(in: from), recipient: message.to, timeout: timeout)
         try await NIOThreadPool.singleton.runIfActive { try session.deliver(Data(document.utf8)) }

@@ -101,8 +101,8 @@ extension Bool: PostgresEncodable, PostgresTextDecodable {
 }
 
 extension UUID: PostgresEncodable, PostgresTextDecodable {
-    public var postgresText: String? { uuidString.lowercased() }
-    public init?(postgresNonNullText text: String) { self.init(uuidString: text) }
+    public var postgresText: String? { lowercasedText }
+    public init?(postgresNonNullText text: String) { self.init(text: text) }
 }
 
 extension Date: PostgresEncodable, PostgresTextDecodable {
@@ -128,7 +128,7 @@ extension Data: PostgresEncodable, PostgresTextDecodable {
         var bytes = Data(capacity: (text.utf8.count - 2) / 2)
         var high: UInt8?
         for character in text.utf8.dropFirst(2) {
-            guard let nibble = Self.hexValue(character) else { return nil }
+            guard let nibble = HexDigits.value(character) else { return nil }
             if let first = high {
                 bytes.append(first << 4 | nibble)
                 high = nil
@@ -138,15 +138,6 @@ extension Data: PostgresEncodable, PostgresTextDecodable {
         }
         guard high == nil else { return nil }
         self = bytes
-    }
-
-    private static func hexValue(_ character: UInt8) -> UInt8? {
-        switch character {
-        case 48...57: character - 48
-        case 97...102: character - 87
-        case 65...70: character - 55
-        default: nil
-        }
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// The scopes a call is charged to: the calling user, the course it is made for, and the
 /// caller's organisation, each when known. Every budget of every scope given must allow it.
@@ -20,7 +21,7 @@ struct BudgetScope: Hashable, Sendable, CustomStringConvertible {
     let kind: BudgetScopeKind
     let id: UUID
 
-    var description: String { "\(kind.rawValue):\(id.uuidString.lowercased())" }
+    var description: String { "\(kind.rawValue):\(id.lowercasedText)" }
 }
 
 /// What `BudgetKeeper.reserve` holds for one call until `settle`: the money reserved on each

@@ -76,7 +76,7 @@ struct LocalProvider: ModelProvider {
     /// Always answers: there is nothing to reach.
     func probe(_ deployment: Deployment, provider: ProviderConfig, apiKey: String?) async throws {}
 
-    private static func completionId() -> String { "chatcmpl-local-\(UUIDv7.make().uuidString.lowercased())" }
+    private static func completionId() -> String { "chatcmpl-local-\(UUIDv7.make().lowercasedText)" }
 
     private func announce(_ deployment: Deployment) {
         if announced.first(deployment.name) {

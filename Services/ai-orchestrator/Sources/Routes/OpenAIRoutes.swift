@@ -134,7 +134,7 @@ struct OpenAIRoutes: Sendable {
             guard let id = UUID(uuidString: text) else { throw Problem.malformed("X-Azora-Course-Id must be a course's UUID", field: "X-Azora-Course-Id") }
             courseId = id
         }
-        let requestId = RequestTrace.current?.requestId ?? UUIDv7.make().uuidString.lowercased()
+        let requestId = RequestTrace.current?.requestId ?? UUIDv7.make().lowercasedText
         return (Dispatcher.CallContext(requestId: requestId, userId: principal.userId),
                 BudgetScopes(userId: principal.userId, courseId: courseId, organizationId: principal.organizationId))
     }

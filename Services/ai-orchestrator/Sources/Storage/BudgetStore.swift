@@ -28,7 +28,7 @@ struct BudgetStore: Sendable {
             """)
         guard inserted == 1 else {
             throw Problem(.conflict, code: "budget_exists",
-                          detail: "the \(budget.scopeKind.rawValue) \(budget.scopeId.uuidString.lowercased()) already has a \(budget.period.rawValue) budget",
+                          detail: "the \(budget.scopeKind.rawValue) \(budget.scopeId.lowercasedText) already has a \(budget.period.rawValue) budget",
                           fieldErrors: [FieldError(field: "period", message: "this scope already has a budget for this period")])
         }
         return budget
@@ -39,7 +39,7 @@ struct BudgetStore: Sendable {
     }
 
     func require(_ id: UUID) async throws -> Budget {
-        guard let budget = try await find(id) else { throw Problem.notFound("budget", id: id.uuidString.lowercased()) }
+        guard let budget = try await find(id) else { throw Problem.notFound("budget", id: id.lowercasedText) }
         return budget
     }
 
@@ -60,14 +60,14 @@ struct BudgetStore: Sendable {
             UPDATE budgets SET limit_micros = \(budget.limitMicros), requests_per_minute = \(budget.requestsPerMinute),
                 tokens_per_minute = \(budget.tokensPerMinute), updated_at = now()
             WHERE id = \(budget.id) RETURNING \(Self.columns)
-            """) else { throw Problem.notFound("budget", id: budget.id.uuidString.lowercased()) }
+            """) else { throw Problem.notFound("budget", id: budget.id.lowercasedText) }
         return try Budget(row: row)
     }
 
     /// Deletes a budget with its usage and holds; calls holding money on it settle without it.
     func delete(_ id: UUID) async throws {
         guard try await database.execute("DELETE FROM budgets WHERE id = \(id)") == 1 else {
-            throw Problem.notFound("budget", id: id.uuidString.lowercased())
+            throw Problem.notFound("budget", id: id.lowercasedText)
         }
     }
 

@@ -44,7 +44,7 @@ struct LoginGuard: Sendable {
             if failures >= settings.lockoutThreshold {
                 let until = Date().addingTimeInterval(TimeInterval(settings.lockoutSeconds))
                 try await transaction.execute("UPDATE users SET failed_logins = 0, locked_until = \(until) WHERE id = \(account.id)")
-                try await outbox.publish("user.locked", subject: account.id.uuidString.lowercased(),
+                try await outbox.publish("user.locked", subject: account.id.lowercasedText,
                                          data: Locked(userId: account.id, until: until), in: transaction)
                 try await mail.enqueue(MailMessage(
                     to: account.email, subject: "Your Azora account was locked",

@@ -58,8 +58,8 @@ struct MFA: Sendable {
                 UPDATE users SET mfa_secret = mfa_pending_secret, mfa_pending_secret = NULL, mfa_enabled = true,
                     mfa_last_step = \(step), updated_at = now() WHERE id = \(userId)
                 """)
-            try await outbox.publish("user.mfa_enabled", subject: userId.uuidString.lowercased(),
-                                     data: ["userId": userId.uuidString.lowercased()], in: transaction)
+            try await outbox.publish("user.mfa_enabled", subject: userId.lowercasedText,
+                                     data: ["userId": userId.lowercasedText], in: transaction)
         }
     }
 

@@ -45,7 +45,7 @@ struct AccountRoutes: Sendable {
                 ON CONFLICT DO NOTHING RETURNING \(Account.columns)
                 """) else { return nil }
             let account = try Account(row: row)
-            try await outbox.publish("user.registered", subject: account.id.uuidString.lowercased(), data: Registered(
+            try await outbox.publish("user.registered", subject: account.id.lowercasedText, data: Registered(
                 userId: account.id, email: account.email, name: account.name, emailVerified: account.emailVerified,
                 roles: account.roles, registeredAt: account.createdAt), in: transaction)
             if !verified {
@@ -94,7 +94,7 @@ struct AccountRoutes: Sendable {
                   let row = try await transaction.queryFirst("""
                     UPDATE users SET email_verified = true, updated_at = now() WHERE id = \(userId) RETURNING email
                     """) else { return false }
-            try await outbox.publish("user.email_verified", subject: userId.uuidString.lowercased(),
+            try await outbox.publish("user.email_verified", subject: userId.lowercasedText,
                                      data: EmailVerified(userId: userId, email: try row.decode(at: 0)), in: transaction)
             return true
         }
@@ -148,8 +148,8 @@ struct AccountRoutes: Sendable {
                 WHERE id = \(userId)
                 """)
             try await sessions.endAll(userId: userId, reason: "password_reset", in: transaction)
-            try await outbox.publish("user.password_changed", subject: userId.uuidString.lowercased(),
-                                     data: ["userId": userId.uuidString.lowercased()], in: transaction)
+            try await outbox.publish("user.password_changed", subject: userId.lowercasedText,
+                                     data: ["userId": userId.lowercasedText], in: transaction)
             return true
         }
         guard changed else { throw AuthProblem.invalidToken("password reset") }

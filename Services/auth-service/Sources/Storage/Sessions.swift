@@ -42,7 +42,7 @@ struct Sessions: Sendable {
             VALUES (\(sessionId), \(account.id), \(method), \(client.ip), \(client.userAgent),
                     now() + make_interval(secs => \(settings.refreshTokenLifetime)))
             """)
-        try await outbox.publish("user.logged_in", subject: account.id.uuidString.lowercased(), data: LoggedIn(
+        try await outbox.publish("user.logged_in", subject: account.id.lowercasedText, data: LoggedIn(
             userId: account.id, sessionId: sessionId, method: method, ip: client.ip, userAgent: client.userAgent), in: transaction)
         return try await issue(sessionId: sessionId, account: account, in: transaction)
     }
@@ -58,7 +58,7 @@ struct Sessions: Sendable {
     }
 
     func accessToken(for account: Account) async throws -> String {
-        try await accessToken(subject: account.id.uuidString.lowercased(), roles: account.roles)
+        try await accessToken(subject: account.id.lowercasedText, roles: account.roles)
     }
 
     func accessToken(subject: String, roles: [String]) async throws -> String {

@@ -63,7 +63,7 @@ actor SigningKeys {
                 return
             }
             let key = Curve25519.Signing.PrivateKey()
-            let kid = UUIDv7.make().uuidString.lowercased()
+            let kid = UUIDv7.make().lowercasedText
             try await transaction.execute("UPDATE signing_keys SET retired_at = now() WHERE retired_at IS NULL")
             try await transaction.execute("""
                 INSERT INTO signing_keys (kid, sealed_private_key, public_key)

@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// Who an account belongs to: `user:<uuid>`, `course:<uuid>`, `organisation:<uuid>`, or
 /// `platform` (optionally `platform:<purpose>`, such as `platform:fees`).
@@ -18,7 +19,7 @@ enum OwnerRef {
     }
 
     /// The reference naming a user.
-    static func user(_ id: UUID) -> String { "user:\(id.uuidString.lowercased())" }
+    static func user(_ id: UUID) -> String { "user:\(id.lowercasedText)" }
 
     /// The canonical spelling (lower-case UUIDs), so that lookups by owner match.
     static func normalized(_ text: String) -> String { text.lowercased() }

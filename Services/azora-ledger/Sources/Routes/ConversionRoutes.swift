@@ -49,7 +49,7 @@ struct ConversionRoutes: Sendable {
         if case .object(let given) = order.metadata ?? .object([:]) { members = given } else {
             throw Problem.invalid("metadata", "must be an object")
         }
-        members["conversionId"] = .string(order.id.uuidString.lowercased())
+        members["conversionId"] = .string(order.id.lowercasedText)
         members["rate"] = .string(order.rate)
         let legs = [
             TransferOrder(id: order.debitLegId, debitAccountId: debit.id, creditAccountId: exchangeFrom.id, amount: order.amount,

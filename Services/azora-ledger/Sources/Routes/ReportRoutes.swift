@@ -28,7 +28,7 @@ struct ReportRoutes: Sendable {
             }.sorted { $0.currency < $1.currency }
             return try answer(request, context, json: TrialBalance(asOf: asOf, lines: rows, totals: totals),
                               csv: CSVTable(header: ["accountId", "code", "type", "ownerRef", "currency", "debitBalance", "creditBalance"],
-                                            rows: rows.map { [$0.accountId.uuidString.lowercased(), $0.code ?? "", $0.type.rawValue,
+                                            rows: rows.map { [$0.accountId.lowercasedText, $0.code ?? "", $0.type.rawValue,
                                                               $0.ownerRef ?? "", $0.currency, String($0.debitBalance), String($0.creditBalance)] },
                                             filename: "trial-balance.csv"))
         }
@@ -87,7 +87,7 @@ struct ReportRoutes: Sendable {
 
     private func accountCSV(_ lines: [Reports.AccountLine], _ filename: String) -> CSVTable {
         CSVTable(header: ["accountId", "code", "type", "ownerRef", "currency", "debits", "credits", "balance"],
-                 rows: lines.map { [$0.accountId.uuidString.lowercased(), $0.code ?? "", $0.type.rawValue, $0.ownerRef ?? "",
+                 rows: lines.map { [$0.accountId.lowercasedText, $0.code ?? "", $0.type.rawValue, $0.ownerRef ?? "",
                                     $0.currency, String($0.debits), String($0.credits), String($0.balance)] },
                  filename: filename)
     }

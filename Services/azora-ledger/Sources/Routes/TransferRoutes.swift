@@ -61,7 +61,7 @@ struct TransferRoutes: Sendable {
             let body = try await request.decode(as: ReverseRequest.self, context: context)
             var metadata = body.metadata ?? .object([:])
             if case .object(var members) = metadata, members["reversalOf"] == nil {
-                members["reversalOf"] = .string(original.id.uuidString.lowercased())
+                members["reversalOf"] = .string(original.id.lowercasedText)
                 metadata = .object(members)
             }
             let order = TransferOrder(
@@ -174,9 +174,10 @@ struct TransferDetail: ResponseEncodable, Sendable {
 
 /// `POST /ledger/transfers/batch`: each transfer's id and whether it was recorded now or
 /// earlier, in order. Not the whole transfers: the client sent them, and echoing ten thousand
-/// back would cost more than recording them.
-struct BatchResult: ResponseEncodable, Sendable {
-    struct Item: Encodable, Sendable {
+/// back would cost more than recording them. Written from `jsonValue` by the wire encoder, for
+/// the same reason; its `Encodable` form is the same document.
+struct BatchResult: ResponseEncodable, JSONValueConvertible, Sendable {
+    struct Item: Sendable {
         let id: UUID
         let status: String
         let createdAt: Date
@@ -209,5 +210,19 @@ struct BatchResult: ResponseEncodable, Sendable {
         self.recorded = recorded
         repeated = items.count - recorded
         transfers = items
+    }
+
+    var jsonValue: JSONValue {
+        .object([
+            "recorded": .number(Double(recorded)),
+            "repeated": .number(Double(repeated)),
+            "transfers": .array(transfers.map { item in
+                ["id": .string(item.id.uuidString), "status": .string(item.status), "createdAt": .string(Timestamp.format(item.createdAt))]
+            }),
+        ])
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try jsonValue.encode(to: encoder)
     }
 }

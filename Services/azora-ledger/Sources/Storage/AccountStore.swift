@@ -32,7 +32,7 @@ struct AccountStore: Sendable {
                 """)
             if let inserted {
                 let account = try Account(row: inserted)
-                try await outbox.publish("ledger.account.created", subject: account.id.uuidString.lowercased(),
+                try await outbox.publish("ledger.account.created", subject: account.id.lowercasedText,
                                          data: AccountView(account), in: transaction)
                 return (account, true)
             }
@@ -53,7 +53,7 @@ struct AccountStore: Sendable {
                 throw Problem(.conflict, code: "exists_with_different_fields",
                               detail: "account \(existing.id) already exists with a different \(field)",
                               fieldErrors: [FieldError(field: field, message: "differs from the existing account")],
-                              extensions: ["existingId": .string(existing.id.uuidString.lowercased())])
+                              extensions: ["existingId": .string(existing.id.lowercasedText)])
             }
             return (existing, false)
         }
@@ -72,7 +72,7 @@ struct AccountStore: Sendable {
             }
             try await transaction.execute("UPDATE accounts SET closed = true WHERE id = \(id)")
             account.closed = true
-            try await outbox.publish("ledger.account.closed", subject: id.uuidString.lowercased(), data: AccountView(account), in: transaction)
+            try await outbox.publish("ledger.account.closed", subject: id.lowercasedText, data: AccountView(account), in: transaction)
             return account
         }
     }

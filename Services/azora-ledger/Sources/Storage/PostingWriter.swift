@@ -138,6 +138,6 @@ struct PostingWriter: Sendable {
                         \(accounts.map(\.totals.creditsPending))::bigint[]) AS t(id, dp, cp, dq, cq)
             WHERE accounts.id = t.id
             """)
-        try await outbox.append(contentsOf: transfers.map(LedgerEvents.envelope(for:)), in: transaction)
+        try await outbox.append(selecting: LedgerEvents.selecting(transfers), in: transaction)
     }
 }

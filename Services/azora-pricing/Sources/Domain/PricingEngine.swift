@@ -142,10 +142,10 @@ enum PricingEngine {
         for index in sheet.lines.indices {
             let line = sheet.lines[index]
             guard let negotiated = inputs.enterprisePrices[PriceKey(product: line.ref, currency: sheet.currency.code, country: nil)] else { continue }
-            let ref = "\(organization.uuidString.lowercased()):\(line.ref)"
+            let ref = "\(organization.lowercasedText):\(line.ref)"
             if negotiated < line.unitListPrice {
                 sheet.lines[index].discount((line.unitListPrice - negotiated) * Int64(line.quantity), source: .enterprisePrice,
-                                            ref: organization.uuidString.lowercased(), name: "negotiated price")
+                                            ref: organization.lowercasedText, name: "negotiated price")
                 sheet.lines[index].isNetPrice = true
                 sheet.note(.enterprisePrice, ref, applied: true,
                            "your organisation's negotiated price of \(sheet.format(negotiated)) replaces the list price; no promotion or coupon applies to this line")

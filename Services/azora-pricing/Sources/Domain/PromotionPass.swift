@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// Step 4 of pricing: automatic promotions. Promotions do not stack: each line takes the
 /// largest discount among the promotions it qualifies for (the older promotion on a tie).
@@ -9,7 +10,7 @@ enum PromotionPass {
         for promotion in promotions {
             switch offer(promotion, sheet) {
             case .qualifies(let discounts, let terms): offers.append((promotion, discounts, terms))
-            case .doesNotQualify(let reason): sheet.note(.promotion, promotion.id.uuidString.lowercased(), applied: false, reason)
+            case .doesNotQualify(let reason): sheet.note(.promotion, promotion.id.lowercasedText, applied: false, reason)
             }
         }
         var winner: [Int: (promotion: Int, amount: Int64)] = [:]
@@ -20,7 +21,7 @@ enum PromotionPass {
         }
         for (position, offer) in offers.enumerated() {
             let won = winner.filter { $0.value.promotion == position }.keys.sorted()
-            let ref = offer.promotion.id.uuidString.lowercased()
+            let ref = offer.promotion.id.lowercasedText
             for line in won {
                 sheet.lines[line].discount(winner[line]!.amount, source: .promotion, ref: ref, name: offer.promotion.name)
             }

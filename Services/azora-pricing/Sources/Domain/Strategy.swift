@@ -216,7 +216,7 @@ extension Strategy {
     /// Deterministic bucketing: the first eight bytes of SHA-256("<experiment>:<buyer id>"),
     /// taken modulo the total weight, fall into one variant's share.
     static func bucket(_ buyerId: UUID, into variants: [Variant], experiment: String) -> Variant {
-        let digest = SHA256.hash(data: Data("\(experiment):\(buyerId.uuidString.lowercased())".utf8))
+        let digest = SHA256.hash(data: Data("\(experiment):\(buyerId.lowercasedText)".utf8))
         let number = digest.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         var point = Int(number % UInt64(variants.reduce(0) { $0 + $1.weight }))
         for variant in variants {

@@ -46,7 +46,7 @@ enum FleetEvents {
         let enrollment = try event.decode(Enrollment.self)
         try await transaction.execute("""
             INSERT INTO demand_signals (event_id, product_ref, change, occurred_at)
-            VALUES (\(event.id), \("course:" + enrollment.courseId.uuidString.lowercased()), \(change), \(event.occurredAt))
+            VALUES (\(event.id), \("course:" + enrollment.courseId.lowercasedText), \(change), \(event.occurredAt))
             ON CONFLICT (event_id) DO NOTHING
             """)
     }

@@ -15,7 +15,7 @@ struct PromotionStore: Sendable {
                 VALUES (\(promotion.id), \(promotion.name), \(promotion.rule.kind.rawValue), \(JSONB(promotion)),
                         \(promotion.productRefs), \(promotion.categories), \(promotion.startsAt), \(promotion.endsAt))
                 """)
-            try await outbox.publish("pricing.promotion.created", subject: promotion.id.uuidString.lowercased(), data: promotion,
+            try await outbox.publish("pricing.promotion.created", subject: promotion.id.lowercasedText, data: promotion,
                                      in: transaction)
             return promotion
         }
@@ -48,7 +48,7 @@ struct PromotionStore: Sendable {
             try await transaction.execute("""
                 UPDATE promotions SET ends_at = \(now), starts_at = \(ended.startsAt), params = \(JSONB(ended)) WHERE id = \(id)
                 """)
-            try await outbox.publish("pricing.promotion.ended", subject: id.uuidString.lowercased(), data: ended, in: transaction)
+            try await outbox.publish("pricing.promotion.ended", subject: id.lowercasedText, data: ended, in: transaction)
             return ended
         }
     }

@@ -89,7 +89,7 @@ struct QuoteBook: Sendable {
             quote.status = .redeemed
             quote.redeemedAt = now
             quote.paymentId = paymentId
-            try await outbox.publish("pricing.quote.redeemed", subject: id.uuidString.lowercased(), data: QuoteEvent(quote), in: transaction)
+            try await outbox.publish("pricing.quote.redeemed", subject: id.lowercasedText, data: QuoteEvent(quote), in: transaction)
             return quote
         }
     }
@@ -140,7 +140,7 @@ struct QuoteBook: Sendable {
             try await transaction.execute("""
                 UPDATE quotes SET status = 'refused', refusal = \(reason) WHERE id = \(id) AND status = 'open'
                 """)
-            try await outbox.publish("pricing.quote.refused", subject: id.uuidString.lowercased(),
+            try await outbox.publish("pricing.quote.refused", subject: id.lowercasedText,
                                      data: RefusedPayment(quoteId: id, paymentId: paymentId, reason: reason), in: transaction)
         }
     }

@@ -37,7 +37,7 @@ struct CatalogFilter: Sendable, Hashable {
         let parts: [(String, String?)] = [
             ("q", q), ("category", category), ("level", level?.rawValue), ("language", language), ("currency", currency),
             ("minPrice", minPrice.map(String.init)), ("maxPrice", maxPrice.map(String.init)),
-            ("minRating", minRatingHundredths.map(String.init)), ("instructorId", instructorId?.uuidString.lowercased()),
+            ("minRating", minRatingHundredths.map(String.init)), ("instructorId", instructorId?.lowercasedText),
             ("tag", tag), ("status", status.rawValue),
         ]
         return parts.compactMap { name, value in value.map { "\(name)=\($0)" } }.joined(separator: "&")

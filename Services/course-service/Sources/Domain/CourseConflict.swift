@@ -41,9 +41,9 @@ enum CourseConflict: ProblemError, Equatable {
         case .wasPublished:
             "a course that has been published cannot be deleted; archive it instead"
         case .requiredBy(let courses):
-            "other courses require this one (\(courses.map { $0.uuidString.lowercased() }.joined(separator: ", "))); remove it from their prerequisites first"
+            "other courses require this one (\(courses.map { $0.lowercasedText }.joined(separator: ", "))); remove it from their prerequisites first"
         case .prerequisiteCycle(let cycle):
-            "these prerequisites would make a cycle: \(cycle.map { $0.uuidString.lowercased() }.joined(separator: " → "))"
+            "these prerequisites would make a cycle: \(cycle.map { $0.lowercasedText }.joined(separator: " → "))"
         case .alreadyReviewed:
             "you have reviewed this course already; edit your review instead"
         }
@@ -51,9 +51,9 @@ enum CourseConflict: ProblemError, Equatable {
 
     var extensions: [String: JSONValue] {
         switch self {
-        case .prerequisiteCycle(let cycle): ["cycle": .array(cycle.map { .string($0.uuidString.lowercased()) })]
-        case .alreadyReviewed(let id): ["reviewId": .string(id.uuidString.lowercased())]
-        case .requiredBy(let courses): ["requiredBy": .array(courses.map { .string($0.uuidString.lowercased()) })]
+        case .prerequisiteCycle(let cycle): ["cycle": .array(cycle.map { .string($0.lowercasedText) })]
+        case .alreadyReviewed(let id): ["reviewId": .string(id.lowercasedText)]
+        case .requiredBy(let courses): ["requiredBy": .array(courses.map { .string($0.lowercasedText) })]
         default: [:]
         }
     }

@@ -88,7 +88,7 @@ struct CourseCache: Sendable {
         Counter(label: "course_cache_lookups_total", dimensions: [("cache", cache), ("result", result)]).increment()
     }
 
-    private static func text(_ id: UUID) -> String { id.uuidString.lowercased() }
+    private static func text(_ id: UUID) -> String { id.lowercasedText }
 
     /// KEYS: the generation counter. ARGV: the entry key's text before and after the generation.
     /// Returns the generation (0 before the first change) and the entry, if any.

@@ -157,5 +157,5 @@ struct CourseStore: Sendable {
         return course
     }
 
-    static func subject(_ id: UUID) -> String { id.uuidString.lowercased() }
+    static func subject(_ id: UUID) -> String { id.lowercasedText }
 }

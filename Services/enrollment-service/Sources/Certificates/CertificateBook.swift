@@ -31,7 +31,7 @@ final class CertificateBook: Sendable {
 
     /// Where anyone checks a certificate.
     func verifyURL(_ id: UUID) -> String {
-        "\(settings.issuerURL)/certificates/\(id.uuidString.lowercased())/verify"
+        "\(settings.issuerURL)/certificates/\(id.lowercasedText)/verify"
     }
 
     /// Issues the certificate of a completed enrollment, in the transaction that completes it.
@@ -56,7 +56,7 @@ final class CertificateBook: Sendable {
                     \(certificate.learnerName), \(certificate.courseTitle), \(certificate.completedAt), \(certificate.issuedAt),
                     \(certificate.keyId), \(certificate.credential))
             """)
-        try await outbox.publish("certificate.issued", subject: certificate.id.uuidString.lowercased(),
+        try await outbox.publish("certificate.issued", subject: certificate.id.lowercasedText,
                                  data: CertificateEvent(certificate), in: transaction)
         return certificate
     }
@@ -93,7 +93,7 @@ final class CertificateBook: Sendable {
                 throw Problem.notFound("certificate", id: id)
             }
             let certificate = try Certificate(row: row)
-            try await outbox.publish("certificate.revoked", subject: id.uuidString.lowercased(),
+            try await outbox.publish("certificate.revoked", subject: id.lowercasedText,
                                      data: CertificateEvent(certificate), in: transaction)
             return certificate
         }
@@ -123,7 +123,7 @@ final class CertificateBook: Sendable {
             return try row.decode("name")
         }
         struct Profile: Decodable { let name: String }
-        return try await users.get("/users/\(userId.uuidString.lowercased())", as: Profile.self).name
+        return try await users.get("/users/\(userId.lowercasedText)", as: Profile.self).name
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// The printable certificate: who completed which course, when, and where to check it.
 enum CertificateDocument {
@@ -17,7 +18,7 @@ enum CertificateDocument {
             .init(text: "has completed the course", font: .regular, size: 14, baseline: 295),
             .init(text: certificate.courseTitle, font: .bold, size: 22, baseline: 255),
             .init(text: "on \(date.string(from: certificate.completedAt))", font: .regular, size: 14, baseline: 215),
-            .init(text: "Certificate \(certificate.id.uuidString.lowercased())", font: .regular, size: 10, baseline: 110),
+            .init(text: "Certificate \(certificate.id.lowercasedText)", font: .regular, size: 10, baseline: 110),
             .init(text: "Verify at \(verifyURL)", font: .regular, size: 10, baseline: 94),
         ]
         return page.render(createdAt: certificate.issuedAt)

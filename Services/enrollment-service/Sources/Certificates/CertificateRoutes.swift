@@ -71,7 +71,7 @@ struct CertificateRoutes: Sendable {
             let enrollmentId = try context.parameters.require("id", as: UUID.self)
             guard let certificate = try await book.certificate(enrollmentId: enrollmentId) else {
                 throw Problem(.notFound, code: "certificate_not_issued",
-                              detail: "no certificate has been issued for enrollment \(enrollmentId.uuidString.lowercased()); one is issued when it is completed")
+                              detail: "no certificate has been issued for enrollment \(enrollmentId.lowercasedText); one is issued when it is completed")
             }
             let readable = try readable(certificate, context)
             let wantsPDF = request.query("format") == "pdf" || (request.headers[.accept] ?? "").contains("application/pdf")
@@ -108,7 +108,7 @@ struct CertificateRoutes: Sendable {
         return Response(
             status: .ok,
             headers: [.contentType: "application/pdf",
-                      .contentDisposition: "inline; filename=\"certificate-\(certificate.id.uuidString.lowercased()).pdf\""],
+                      .contentDisposition: "inline; filename=\"certificate-\(certificate.id.lowercasedText).pdf\""],
             body: .init(byteBuffer: ByteBuffer(bytes: document)))
     }
 }
@@ -150,7 +150,7 @@ struct CertificateView: ResponseEncodable, Sendable {
         keyId = certificate.keyId
         self.verifyURL = verifyURL
         self.keysURL = keysURL
-        pdfPath = "/certificates/\(certificate.id.uuidString.lowercased())/pdf"
+        pdfPath = "/certificates/\(certificate.id.lowercasedText)/pdf"
     }
 }
 

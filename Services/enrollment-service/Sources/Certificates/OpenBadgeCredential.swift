@@ -67,8 +67,8 @@ struct OpenBadgeCredential: JWTPayload, Equatable {
 
     init(certificate: Certificate, issuerURL: String, issuerName: String) {
         let issuerId = issuerURL
-        let credentialId = "urn:uuid:\(certificate.id.uuidString.lowercased())"
-        let subjectId = "urn:uuid:\(certificate.userId.uuidString.lowercased())"
+        let credentialId = "urn:uuid:\(certificate.id.lowercasedText)"
+        let subjectId = "urn:uuid:\(certificate.userId.lowercasedText)"
         // Whole seconds, so the text and `nbf` say the same instant.
         let validFrom = Date(timeIntervalSince1970: certificate.issuedAt.timeIntervalSince1970.rounded(.down))
         context = Self.contexts
@@ -82,7 +82,7 @@ struct OpenBadgeCredential: JWTPayload, Equatable {
             identifier: [Identity(type: "IdentityObject", identityType: "name", hashed: false, identityHash: certificate.learnerName)],
             activityEndDate: Timestamp.format(certificate.completedAt),
             achievement: Achievement(
-                id: "\(issuerURL)/courses/\(certificate.courseId.uuidString.lowercased())",
+                id: "\(issuerURL)/courses/\(certificate.courseId.lowercasedText)",
                 type: ["Achievement"], achievementType: "CertificateOfCompletion", name: certificate.courseTitle,
                 description: "Completion of the course \u{201C}\(certificate.courseTitle)\u{201D} on \(issuerName).",
                 criteria: Criteria(narrative: "Completed every required lesson of the course.")))

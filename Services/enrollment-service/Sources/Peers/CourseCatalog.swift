@@ -13,7 +13,7 @@ struct CourseCatalog: Sendable {
     ///   answers something unreadable.
     func find(_ id: UUID) async throws -> Course? {
         do {
-            return try await peer.get("/courses/\(id.uuidString.lowercased())", as: Course.self)
+            return try await peer.get("/courses/\(id.lowercasedText)", as: Course.self)
         } catch PeerError.refused(_, 404, _) {
             return nil
         } catch let error as PeerError {

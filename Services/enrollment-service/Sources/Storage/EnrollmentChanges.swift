@@ -82,7 +82,7 @@ struct EnrollmentChanges: Sendable {
     /// payment-service refunds it; the same payment seen again changes nothing.
     func applyPayment(_ payment: PaymentSucceeded, enrollmentId: UUID, now: Date, in transaction: Transaction) async throws {
         func unmatched(_ reason: String, userId: UUID?) async throws {
-            try await outbox.publish("enrollment.payment_unmatched", subject: enrollmentId.uuidString.lowercased(),
+            try await outbox.publish("enrollment.payment_unmatched", subject: enrollmentId.lowercasedText,
                                      data: UnmatchedPayment(enrollmentId: enrollmentId, paymentId: payment.paymentId, userId: userId,
                                                             amount: payment.amount, reason: reason),
                                      in: transaction)

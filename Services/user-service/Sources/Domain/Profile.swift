@@ -38,7 +38,7 @@ struct Profile: ResponseEncodable, Sendable {
         emailVerified = try row.decode("email_verified")
         mfaEnabled = try row.decode("mfa_enabled")
         let avatarKey: String? = try row.decode("avatar_key")
-        avatarUrl = avatarKey == nil ? nil : "/users/\(id.uuidString.lowercased())/avatar"
+        avatarUrl = avatarKey == nil ? nil : "/users/\(id.lowercasedText)/avatar"
         registeredAt = try row.decode("registered_at")
         lastLoginAt = try row.decode("last_login_at")
         updatedAt = try row.decode("updated_at")

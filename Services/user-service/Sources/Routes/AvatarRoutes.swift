@@ -42,7 +42,7 @@ struct AvatarRoutes: Sendable {
         }
         _ = try await profiles.require(id)
         // A new key per upload: caches of the old picture can never serve it under the new one.
-        let key = "avatars/\(id.uuidString.lowercased())/\(UUIDv7.make().uuidString.lowercased())"
+        let key = "avatars/\(id.lowercasedText)/\(UUIDv7.make().lowercasedText)"
         try await store.put(data, key: key, contentType: type.rawValue)
         do {
             return try await replace(id, withKey: key, contentType: type.rawValue)
@@ -65,7 +65,7 @@ struct AvatarRoutes: Sendable {
                 WHERE id = \(id) RETURNING \(Profile.columns)
                 """) else { throw Problem.notFound("user", id: id) }
             let profile = try Profile(row: row)
-            try await outbox.publish("user.profile_updated", subject: id.uuidString.lowercased(), data: ProfileRoutes.ProfileUpdated(
+            try await outbox.publish("user.profile_updated", subject: id.lowercasedText, data: ProfileRoutes.ProfileUpdated(
                 userId: id, name: profile.name, headline: profile.headline, avatarUrl: profile.avatarUrl), in: transaction)
             return profile
         }

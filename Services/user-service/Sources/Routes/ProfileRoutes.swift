@@ -24,7 +24,7 @@ struct ProfileRoutes: Sendable {
             let change = try await request.decode(as: ProfileUpdate.self, context: context).validated()
             return try await database.transaction { transaction in
                 let profile = try await profiles.update(id, with: change, in: transaction)
-                try await outbox.publish("user.profile_updated", subject: id.uuidString.lowercased(), data: ProfileUpdated(
+                try await outbox.publish("user.profile_updated", subject: id.lowercasedText, data: ProfileUpdated(
                     userId: id, name: profile.name, headline: profile.headline, avatarUrl: profile.avatarUrl), in: transaction)
                 return profile
             }
@@ -47,7 +47,7 @@ struct ProfileRoutes: Sendable {
             }
             if let avatarKey: String = try row.decode(at: 0) { try await janitor.queue(avatarKey, in: transaction) }
             try await transaction.execute("INSERT INTO deleted_profiles (id) VALUES (\(id)) ON CONFLICT DO NOTHING")
-            try await outbox.publish("user.deleted", subject: id.uuidString.lowercased(),
+            try await outbox.publish("user.deleted", subject: id.lowercasedText,
                                      data: Deleted(userId: id, deletedBy: caller.subject), in: transaction)
         }
     }

@@ -37,7 +37,7 @@ struct RoleRoutes: Sendable {
                     "UPDATE profiles SET roles = \(roles), updated_at = now() WHERE id = \(id) RETURNING \(Profile.columns)")
                 else { throw Problem.notFound("user", id: id) }
                 if Set(before.roles) != Set(roles) {
-                    try await outbox.publish("user.roles_changed", subject: id.uuidString.lowercased(),
+                    try await outbox.publish("user.roles_changed", subject: id.lowercasedText,
                                              data: RolesChanged(userId: id, roles: roles, changedBy: admin.subject), in: transaction)
                 }
                 return try Profile(row: row)
