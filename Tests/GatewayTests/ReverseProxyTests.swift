@@ -141,8 +141,9 @@ import Testing
             let unknown = try await client.execute(uri: "/nowhere", method: .get)
             #expect(unknown.status == .notFound)
             #expect(try Self.problem(unknown).code == "no_route")
-            let traversal = try await client.execute(uri: "/ledger/../metrics", method: .get)
-            #expect(traversal.status == .badRequest)
+            for path in ["/ledger/../metrics", "/ledger/%2e%2e/metrics", "/ledger/.%2E/metrics", "/ledger/./accounts"] {
+                #expect(try await client.execute(uri: path, method: .get).status == .badRequest, "\(path)")
+            }
         }
     }
 
