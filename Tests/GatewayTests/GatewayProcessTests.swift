@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import Synchronization
 import TestSupport
 import Testing
 
@@ -18,7 +19,9 @@ import Testing
     @Test func sigtermLetsARequestInFlightFinish() async throws {
         let key = TestSigningKey()
         let router = Router()
+        let reached = Mutex(false)
         router.get("/ledger/slow") { _, _ -> String in
+            reached.withLock { $0 = true }
             try await Task.sleep(for: .seconds(1))
             return "finished"
         }
@@ -32,8 +35,10 @@ import Testing
 
         var request = HTTPClientRequest(url: gateway.url + "/ledger/slow")
         request.headers.add(name: "Authorization", value: "Bearer \(try await key.token())")
-        async let answer = HTTPClient.shared.execute(request, timeout: .seconds(10))
-        try await Task.sleep(for: .milliseconds(300))
+        async let answer = HTTPClient.shared.execute(request, timeout: .seconds(30))
+        // The signal comes once the request is in flight through the gateway, however long a busy
+        // machine takes to get it there.
+        try await eventually { reached.withLock { $0 } }
         gateway.signal(SIGTERM)
         let response = try await answer
         #expect(response.status.code == 200)
