@@ -17,22 +17,3 @@ public func eventually(within limit: Duration = .seconds(30), _ condition: () as
     if try await condition() { return }
     throw HarnessError("the condition did not come true within \(limit)")
 }
-
-/// Runs `body`, cancelling it and failing with `HarnessError` if it is still running after
-/// `limit`: for a step that would otherwise wait forever on an answer that never comes.
-public func withinTimeLimit<Value: Sendable>(
-    _ limit: Duration = .seconds(30), _ body: @escaping @Sendable () async throws -> Value
-) async throws -> Value {
-    try await withThrowingTaskGroup(of: Value?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            return nil
-        }
-        defer { group.cancelAll() }
-        guard let value = try await group.next() ?? nil else {
-            throw HarnessError("still running after \(limit)")
-        }
-        return value
-    }
-}

@@ -263,7 +263,7 @@ import W3CTraceContext
                         try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                     }
                 }
-            try await withinTimeLimit(.seconds(20)) {
+            try await withTimeLimit(.seconds(20), orThrow: HarnessError("no answer within 20 s")) {
                 try await channel.executeThenClose { inbound, outbound in
                     var received = inbound.makeAsyncIterator()
                     var text = ""

@@ -1,7 +1,19 @@
-/// Hexadecimal digits as UTF-8 bytes, for the text forms written by hand (UUIDs, `bytea`).
-enum HexDigits {
+/// Hexadecimal text written and read by hand (digests, UUIDs, `bytea`): `String(format: "%02x")`
+/// per byte costs a formatted print each.
+public enum HexDigits {
     /// `0`–`9`, `a`–`f`.
     static let lowercase = Array("0123456789abcdef".utf8)
+
+    /// The bytes as lower-case hex, two digits each: how digests and keys are written.
+    public static func text(_ bytes: some Sequence<UInt8>) -> String {
+        var digits: [UInt8] = []
+        digits.reserveCapacity(bytes.underestimatedCount * 2)
+        for byte in bytes {
+            digits.append(lowercase[Int(byte >> 4)])
+            digits.append(lowercase[Int(byte & 0x0F)])
+        }
+        return String(decoding: digits, as: UTF8.self)
+    }
 
     /// The value of one hex digit in either case, or `nil` for any other byte.
     static func value(_ character: UInt8) -> UInt8? {

@@ -34,11 +34,10 @@ public struct EventEnvelope: Codable, Sendable, Equatable {
         self.occurredAt = Timestamp.rounded(occurredAt)
         let encoded = try JSONCoding.makeEncoder().encode(data)
         self.data = try JSONCoding.makeDecoder().decode(JSONValue.self, from: encoded)
-        traceparent = RequestTrace.current?.trace?.traceParentHeaderValue
+        traceparent = Self.currentTraceparent
     }
 
-    /// Creates an envelope around a payload already in JSON form; for publishers that build many
-    /// events at once and need not encode each payload twice.
+    /// Creates an envelope around a payload already in JSON form.
     public init(type: String, source: String, subject: String? = nil, json data: JSONValue, id: UUID = UUIDv7.make(),
                 occurredAt: Date = Date()) {
         self.id = id
@@ -47,7 +46,12 @@ public struct EventEnvelope: Codable, Sendable, Equatable {
         self.subject = subject
         self.occurredAt = Timestamp.rounded(occurredAt)
         self.data = data
-        traceparent = RequestTrace.current?.trace?.traceParentHeaderValue
+        traceparent = Self.currentTraceparent
+    }
+
+    /// The trace of the request being handled, which the events it causes carry.
+    static var currentTraceparent: String? {
+        RequestTrace.current?.trace?.traceParentHeaderValue
     }
 
     /// Decodes the payload into the consumer's own copy of its shape.

@@ -1,5 +1,4 @@
 import Foundation
-import W3CTraceContext
 
 /// Where a service records the events its changes cause, in the same transaction as the change,
 /// so that an event exists if and only if its change was committed.
@@ -59,7 +58,7 @@ public struct Outbox: Sendable {
         try await transaction.execute(
             """
             INSERT INTO outbox (id, type, source, subject, occurred_at, data, traceparent)
-            SELECT id, type, \(source), subject, occurred_at, data, \(RequestTrace.current?.trace?.traceParentHeaderValue)
+            SELECT id, type, \(source), subject, occurred_at, data, \(EventEnvelope.currentTraceparent)
             FROM (\(events)) AS events
             """)
         let relay = relay

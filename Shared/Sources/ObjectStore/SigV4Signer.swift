@@ -51,7 +51,7 @@ public struct SigV4Signer: Sendable {
     }
 
     public static func hex(_ digest: some Sequence<UInt8>) -> String {
-        digest.map { String(format: "%02x", $0) }.joined()
+        HexDigits.text(digest)
     }
 
     /// Each path segment percent-encoded except RFC 3986's unreserved characters.

@@ -17,7 +17,7 @@ public struct Migration: Sendable, Equatable {
     /// A SHA-256 of the script, recorded when it is applied; a later mismatch means someone
     /// edited an applied step.
     public var checksum: String {
-        SHA256.hash(data: Data(sql.utf8)).map { String(format: "%02x", $0) }.joined()
+        HexDigits.text(SHA256.hash(data: Data(sql.utf8)))
     }
 
     /// The migrations of a service from its `migrations/*.sql` files (as embedded by the build),

@@ -121,7 +121,7 @@ extension Decimal: PostgresEncodable, PostgresTextDecodable {
 /// Binary data, sent and read as `bytea` in its hex form (`\x0a1b…`).
 extension Data: PostgresEncodable, PostgresTextDecodable {
     public var postgresText: String? {
-        "\\x" + map { String(format: "%02x", $0) }.joined()
+        "\\x" + HexDigits.text(self)
     }
     public init?(postgresNonNullText text: String) {
         guard text.hasPrefix("\\x") else { return nil }

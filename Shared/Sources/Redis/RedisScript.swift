@@ -12,6 +12,6 @@ public struct RedisScript: Sendable {
     /// Creates a script from its source.
     public init(_ source: String) {
         self.source = source
-        sha = Insecure.SHA1.hash(data: Data(source.utf8)).map { String(format: "%02x", $0) }.joined()
+        sha = HexDigits.text(Insecure.SHA1.hash(data: Data(source.utf8)))
     }
 }

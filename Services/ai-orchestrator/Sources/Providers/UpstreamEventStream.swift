@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import NIOCore
+import Shared
 
 /// An upstream's event stream, read as its bytes arrive and translated to `StreamPart`s one
 /// event at a time: nothing is buffered beyond the read in hand, so each chunk reaches the
@@ -94,7 +95,7 @@ final class UpstreamEventStream<Translator: StreamTranslator>: @unchecked Sendab
     /// connection goes back to the pool instead of being closed; gives up after a second.
     private func drain() async {
         guard !bodyEnded else { return }
-        _ = try? await withTimeLimit(.seconds(1)) {
+        _ = try? await withTimeLimit(.seconds(1), orThrow: ProviderError.timeout) {
             while try await self.readBody() != nil {}
             return true
         }

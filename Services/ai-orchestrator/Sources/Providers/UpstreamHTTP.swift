@@ -33,7 +33,7 @@ struct UpstreamHTTP: Sendable {
     func json(_ request: HTTPClientRequest, timeout: Duration, apiKey: String?) async throws -> JSONValue {
         let client = client
         do {
-            return try await withTimeLimit(timeout) {
+            return try await withTimeLimit(timeout, orThrow: ProviderError.timeout) {
                 let response = try await client.execute(request, deadline: .now() + TimeAmount(timeout))
                 try await Self.check(response, apiKey: apiKey)
                 return try UpstreamJSON.parse(try await response.body.collect(upTo: Self.maxAnswerBytes))
@@ -53,7 +53,7 @@ struct UpstreamHTTP: Sendable {
     ) async throws -> AsyncThrowingStream<StreamPart, any Error> {
         let client = StreamHTTPClients.client(idleLimit: idleLimit)
         do {
-            let stream = try await withTimeLimit(timeout) {
+            let stream = try await withTimeLimit(timeout, orThrow: ProviderError.timeout) {
                 let response = try await client.execute(request, deadline: .now() + TimeAmount(timeout))
                 try await Self.check(response, apiKey: apiKey)
                 if let type = response.headers.first(name: "content-type"), type.contains("application/json") {

@@ -39,7 +39,7 @@ final class RoutingCache: Sendable {
         }
         let canonical = request.body.filter { !ignoredMembers.contains($0.key) }
         let text = "chat.v1\n" + JSONText.write(.object(canonical))
-        return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        return HexDigits.text(SHA256.hash(data: Data(text.utf8)))
     }
 
     /// The stored answer under `key` while it is fresh; counts a hit or a miss. A database error

@@ -64,7 +64,7 @@ struct QuoteSigner: Sendable {
 
     /// The first 16 hex digits of SHA-256 of the raw public key: stable for a key, different across keys.
     var keyId: String {
-        SHA256.hash(data: key.publicKey.rawRepresentation).prefix(8).map { String(format: "%02x", $0) }.joined()
+        HexDigits.text(SHA256.hash(data: key.publicKey.rawRepresentation).prefix(8))
     }
 
     func sign(_ text: String) throws -> QuoteSignature {

@@ -39,7 +39,7 @@ struct CourseCache: Sendable {
 
     /// The page answering a catalog request, by its canonical text.
     func catalog(_ canonical: String) async -> Lookup {
-        let digest = SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digest = HexDigits.text(SHA256.hash(data: Data(canonical.utf8)))
         return await lookup("catalog", generationKey: catalogVersionKey, entryPrefix: redis.key("courses:catalog:"), suffix: ":" + digest)
     }
 
