@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// A loopback TCP socket bound to a port the kernel picked, but not listening.
+/// A loopback TCP socket bound to a port (by default one the kernel picks), but not listening.
 ///
 /// While it is open nobody else can take the port, and a connection to it is
 /// refused at once, which makes it the dependable stand-in for a stopped server.
@@ -10,12 +10,13 @@ public final class BoundSocket: @unchecked Sendable {
     public let port: Int
     private var descriptor: Int32
 
-    public init() throws {
+    /// Binds `127.0.0.1:port`; port 0 lets the kernel choose.
+    public init(port requested: Int = 0) throws {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
+        address.sin_port = UInt16(requested).bigEndian
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in

@@ -99,11 +99,9 @@ enum LocalProcess {
         return (executable, arguments)
     }
 
-    /// A TCP port nobody listens on right now.
+    /// A TCP port for a server in another process (see `FreePorts`).
     static func freePort() throws -> Int {
-        let socket = try BoundSocket()
-        defer { socket.close() }
-        return socket.port
+        try FreePorts.take()
     }
 }
 

@@ -168,8 +168,9 @@ import Testing
         let fake = try await FakeOpenAI.start()
         defer { Task { await fake.stop() } }
         fake.script = [.stream(["Hello ", "world"], gap: .seconds(60))]
-        // The idle limit also bounds the wait for the first bytes: long enough for a busy machine.
-        let adapter = OpenAICompatibleProvider(httpClient: PeerHTTPClient.shared, streamIdleLimit: .seconds(3))
+        // The idle limit also bounds the wait for the response head: long enough for a machine busy
+        // starting the suite (3 s was not, once in a full run).
+        let adapter = OpenAICompatibleProvider(httpClient: PeerHTTPClient.shared, streamIdleLimit: .seconds(6))
         let call = try F.chat(F.hello(["stream": true]), provider: F.provider(.openAICompatible, baseURL: fake.url))
 
         let stream = try await adapter.streamChat(call)
