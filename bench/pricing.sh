@@ -88,9 +88,10 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $TOKEN"
 LUA
 
-# wrk's summary as "requests/s p50-ms p99-ms"; fails on any answer other than 2xx.
+# wrk's summary as "requests/s p50-ms p99-ms"; fails on any answer other than 2xx. wrk needs a
+# connection per thread, so one connection gets one thread.
 run_wrk() {
-    wrk -t2 -c"$1" -d"$DURATION" --latency -s "$SCRATCH/quote.lua" "$PRICING/pricing/quote" | awk '
+    wrk -t"$(( $1 < 2 ? $1 : 2 ))" -c"$1" -d"$DURATION" --latency -s "$SCRATCH/quote.lua" "$PRICING/pricing/quote" | awk '
         function ms(v,   unit) { unit = v; gsub(/[0-9.]/, "", unit); gsub(/[a-z]/, "", v)
                                  return (unit == "us") ? v / 1000 : (unit == "s") ? v * 1000 : v }
         /Requests\/sec/ { rps = $2 }
