@@ -74,24 +74,19 @@ curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$NGIN
 say "idle resident memory"
 printf '  %-14s %s\n' gateway "$(rss "$GATEWAY_PID")" user-service "$(rss "$USERS_PID")" "nginx (master)" "$(rss "$NGINX_PID")"
 
-# One wrk run; prints "requests/s p99-ms".
+# One wrk run; prints "requests/s p50-ms p99-ms".
 measure() {
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "Authorization: Bearer $TOKEN" "$1" | awk '
-        /Requests\/sec/ { rps = $2 }
-        /^ +99%/ { v = $2; unit = v; gsub(/[0-9.]/, "", unit); gsub(/[a-z]/, "", v)
-                   p99 = (unit == "us") ? v / 1000 : (unit == "s") ? v * 1000 : v }
-        / Non-2xx/ { bad = $NF }
-        END { if (bad > 0) { print "non-2xx answers: " bad > "/dev/stderr"; exit 1 } printf "%.0f %.2f\n", rps, p99 }'
+    wrk_summary "$THREADS" "$CONNECTIONS" -d"$DURATION" -H "Authorization: Bearer $TOKEN" "$1"
 }
 
 say "wrk: $ROUNDS alternating rounds of $DURATION, $CONNECTIONS connections, GET $URL_PATH"
 gateway_rps=()
 nginx_rps=()
 for round in $(seq 1 "$ROUNDS"); do
-    read -r rps p99 < <(measure "http://127.0.0.1:$GATEWAY_PORT$URL_PATH")
+    read -r rps _ p99 < <(measure "http://127.0.0.1:$GATEWAY_PORT$URL_PATH")
     gateway_rps+=("$rps")
     printf '  round %d  gateway  %8s req/s  p99 %7s ms\n' "$round" "$rps" "$p99"
-    read -r rps p99 < <(measure "http://127.0.0.1:$NGINX_PORT$URL_PATH")
+    read -r rps _ p99 < <(measure "http://127.0.0.1:$NGINX_PORT$URL_PATH")
     nginx_rps+=("$rps")
     printf '  round %d  nginx    %8s req/s  p99 %7s ms\n' "$round" "$rps" "$p99"
 done

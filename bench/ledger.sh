@@ -77,12 +77,7 @@ end
 LUA
 
 say "ledger: single transfers over HTTP, $CLIENTS connections, $DURATION"
-read -r LEDGER_TPS LEDGER_P99 < <(wrk -t2 -c"$CLIENTS" -d"$DURATION" --latency -s "$SCRATCH/accounts.lua" "$LEDGER" | awk '
-    /Requests\/sec/ { rps = $2 }
-    /^ +99%/ { v = $2; unit = v; gsub(/[0-9.]/, "", unit); gsub(/[a-z]/, "", v)
-               p99 = (unit == "us") ? v / 1000 : (unit == "s") ? v * 1000 : v }
-    / Non-2xx/ { bad = $NF }
-    END { if (bad > 0) { print "non-2xx answers: " bad > "/dev/stderr"; exit 1 } printf "%.0f %.2f\n", rps, p99 }')
+read -r LEDGER_TPS _ LEDGER_P99 < <(wrk_summary 2 "$CLIENTS" -d"$DURATION" -s "$SCRATCH/accounts.lua" "$LEDGER")
 [ -n "$LEDGER_TPS" ] || die "wrk measured nothing; see the ledger's log: $(tail -5 "$SCRATCH/ledger.log")"
 printf '  ledger   %8s transfers/s  p99 %s ms\n' "$LEDGER_TPS" "$LEDGER_P99"
 curl -fsS "$LEDGER/metrics" | awk '/^ledger_group_commits_total/ { g = $2 } /^ledger_group_commit_transfers_total/ { t = $2 }

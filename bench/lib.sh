@@ -65,6 +65,22 @@ admin_token() {
         "$1/auth/login" | python3 -c 'import json, sys; print(json.load(sys.stdin)["accessToken"])'
 }
 
+# One wrk run with --latency, printed as "requests/s p50-ms p99-ms"; fails on any answer other
+# than 2xx. Usage: wrk_summary THREADS CONNECTIONS WRK-ARGUMENTS... wrk needs a connection per
+# thread, so the threads are capped at the connections.
+wrk_summary() {
+    local threads=$1 connections=$2
+    shift 2
+    wrk -t"$(( threads < connections ? threads : connections ))" -c"$connections" --latency "$@" | awk '
+        function ms(v,   unit) { unit = v; gsub(/[0-9.]/, "", unit); gsub(/[a-z]/, "", v)
+                                 return (unit == "us") ? v / 1000 : (unit == "s") ? v * 1000 : v }
+        /Requests\/sec/ { rps = $2 }
+        /^ +50%/ { p50 = ms($2) }
+        /^ +99%/ { p99 = ms($2) }
+        / Non-2xx/ { bad = $NF }
+        END { if (bad > 0) { print "non-2xx answers: " bad > "/dev/stderr"; exit 1 } printf "%.0f %.2f %.2f\n", rps, p50, p99 }'
+}
+
 # Resident memory of a process.
 rss() { awk '/VmRSS/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$1/status"; }
 

@@ -88,17 +88,9 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $TOKEN"
 LUA
 
-# wrk's summary as "requests/s p50-ms p99-ms"; fails on any answer other than 2xx. wrk needs a
-# connection per thread, so one connection gets one thread.
+# One wrk run of quotes at N connections; prints "requests/s p50-ms p99-ms".
 run_wrk() {
-    wrk -t"$(( $1 < 2 ? $1 : 2 ))" -c"$1" -d"$DURATION" --latency -s "$SCRATCH/quote.lua" "$PRICING/pricing/quote" | awk '
-        function ms(v,   unit) { unit = v; gsub(/[0-9.]/, "", unit); gsub(/[a-z]/, "", v)
-                                 return (unit == "us") ? v / 1000 : (unit == "s") ? v * 1000 : v }
-        /Requests\/sec/ { rps = $2 }
-        /^ +50%/ { p50 = ms($2) }
-        /^ +99%/ { p99 = ms($2) }
-        / Non-2xx/ { bad = $NF }
-        END { if (bad > 0) { print "non-2xx answers: " bad > "/dev/stderr"; exit 1 } printf "%.0f %.2f %.2f\n", rps, p50, p99 }'
+    wrk_summary 2 "$1" -d"$DURATION" -s "$SCRATCH/quote.lua" "$PRICING/pricing/quote"
 }
 
 # The p99 of POST /pricing/quote from the service's own latency histogram: the upper bound of the
