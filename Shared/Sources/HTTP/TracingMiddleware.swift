@@ -16,7 +16,7 @@ public struct TracingMiddleware: RouterMiddleware {
         async throws -> Response
     {
         var context = context
-        let requestId = request.headers[.requestId].flatMap(Self.acceptableRequestId) ?? UUID().lowercasedText
+        let requestId = request.headers[.requestId].flatMap(Self.acceptableRequestId) ?? UUIDv7.make().lowercasedText
         let trace = Self.trace(continuing: request.headers[.traceparent], state: request.headers[.tracestate])
         context.requestId = requestId
         context.trace = trace

@@ -41,6 +41,6 @@ struct Reservation: Sendable {
 
     /// A reservation that holds nothing: no budget or limit covers the call.
     static func none(estimatedTokens: Int) -> Reservation {
-        Reservation(id: UUID(), holds: [], tokenCounters: [], estimatedTokens: estimatedTokens)
+        Reservation(id: UUIDv7.make(), holds: [], tokenCounters: [], estimatedTokens: estimatedTokens)
     }
 }
