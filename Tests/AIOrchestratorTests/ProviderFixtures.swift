@@ -52,7 +52,7 @@ enum ProviderFixtures {
     }
 
     static func chunks(_ parts: [StreamPart]) -> [JSONValue] {
-        parts.compactMap { if case .chunk(let chunk) = $0 { chunk } else { nil } }
+        parts.compactMap { if case .chunk(let chunk, _) = $0 { chunk } else { nil } }
     }
 
     static func usages(_ parts: [StreamPart]) -> [TokenUsage] {

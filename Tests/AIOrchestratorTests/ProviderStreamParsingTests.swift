@@ -77,6 +77,27 @@ import Testing
         #expect(try translator.finish() == [.usage(TokenUsage(promptTokens: 3, completionTokens: 4))])
     }
 
+    @Test func anUnchangedChunkKeepsTheUpstreamsTextAndAChangedOneDoesNot() throws {
+        var translator = OpenAIStreamTranslator(clientWantsUsage: false, estimatedPromptTokens: 1, apiKey: nil)
+        let plain = #"{"choices":[{"index":0,"delta":{"content":"x"}}],"id":"c1","model":"m"}"#
+        let withNullUsage = #"{"choices":[{"index":0,"delta":{"content":"y"}}],"usage":null}"#
+        let spanningLines = "{\"choices\":[{\"index\":0,\n\"delta\":{\"content\":\"z\"}}]}"
+
+        let kept = try translator.parts(for: ServerSentEvent(name: nil, data: plain))
+        let rewritten = try translator.parts(for: ServerSentEvent(name: nil, data: withNullUsage))
+        let multiLine = try translator.parts(for: ServerSentEvent(name: nil, data: spanningLines))
+
+        guard case .chunk(_, let keptText)? = kept.first, case .chunk(let changed, let changedText)? = rewritten.first,
+              case .chunk(_, let multiLineText)? = multiLine.first else {
+            Issue.record("expected three chunks, got \(kept), \(rewritten), \(multiLine)")
+            return
+        }
+        #expect(keptText == plain)
+        #expect(changedText == nil)
+        #expect(changed["usage"] == nil)
+        #expect(multiLineText == nil)
+    }
+
     @Test func azuresContentFilterChunkWithoutChoicesIsForwarded() throws {
         var translator = OpenAIStreamTranslator(clientWantsUsage: false, estimatedPromptTokens: 1, apiKey: nil)
 

@@ -1,3 +1,6 @@
+import NIOCore
+import NIOPosix
+
 /// Runs an operation, giving up after `limit`: the operation is cancelled (and with it any
 /// request it is making) and `expired` is thrown.
 ///
@@ -9,7 +12,7 @@ public func withTimeLimit<Value: Sendable>(
     try await withThrowingTaskGroup(of: TimeLimitOutcome<Value>.self) { group in
         group.addTask { .finished(try await operation()) }
         group.addTask {
-            try await Task.sleep(for: limit)
+            try await sleepOnEventLoop(for: limit)
             return .expired
         }
         defer { group.cancelAll() }
@@ -17,6 +20,21 @@ public func withTimeLimit<Value: Sendable>(
         case .finished(let value)?: return value
         case .expired?, nil: throw expired
         }
+    }
+}
+
+/// `Task.sleep`, timed by an event loop (the current one when there is one): cancelling it
+/// also removes its timer, where `Task.sleep`'s stays queued until its time comes, one for every
+/// call a limit was set on and that finished in time.
+private func sleepOnEventLoop(for duration: Duration) async throws {
+    let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
+    let woken = eventLoop.makePromise(of: Void.self)
+    let timer = eventLoop.scheduleTask(in: TimeAmount(duration)) { woken.succeed() }
+    try await withTaskCancellationHandler {
+        try await woken.futureResult.get()
+    } onCancel: {
+        timer.cancel()
+        woken.fail(CancellationError())
     }
 }
 

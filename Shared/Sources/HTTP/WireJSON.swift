@@ -101,20 +101,29 @@ extension JSONValue: JSONValueConvertible {
     public var jsonValue: JSONValue { self }
 }
 
+/// A response body that writes its own JSON text, for instance around a document's text as it
+/// was stored, so that a large document is not written twice. The encoder prefers it to
+/// `jsonValue`; both must describe the same document.
+public protocol JSONTextConvertible: JSONValueConvertible {
+    var jsonText: String { get }
+}
+
 /// Encodes response bodies in the fleet's wire format.
 public struct WireJSONEncoder: ResponseEncoder {
     public init() {}
 
     public func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response {
-        let data: Data
-        if let convertible = value as? any JSONValueConvertible {
-            data = Data(JSONText.write(convertible.jsonValue).utf8)
+        let body: ByteBuffer
+        if let convertible = value as? any JSONTextConvertible {
+            body = ByteBuffer(string: convertible.jsonText)
+        } else if let convertible = value as? any JSONValueConvertible {
+            body = ByteBuffer(string: JSONText.write(convertible.jsonValue))
         } else {
-            data = try JSONCoding.makeEncoder().encode(value)
+            body = ByteBuffer(bytes: try JSONCoding.makeEncoder().encode(value))
         }
         return Response(
             status: .ok,
-            headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(data.count)],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(body.readableBytes)],
+            body: .init(byteBuffer: body))
     }
 }

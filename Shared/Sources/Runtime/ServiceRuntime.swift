@@ -195,7 +195,7 @@ public final class ServiceRuntime {
         }
         var application = Application(
             router: router,
-            server: .http1OnConnectionLoop(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
+            server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
             configuration: .init(address: .hostname(server.host, port: server.port), serverName: member.name),
             services: gated,
             logger: logger)

@@ -34,8 +34,9 @@ struct ChatOutcome: Sendable {
 
 /// What a streaming call yields, as the upstream produces it.
 enum StreamPart: Sendable, Equatable {
-    /// One OpenAI `chat.completion.chunk` object, forwarded to the client as one SSE event.
-    case chunk(JSONValue)
+    /// One OpenAI `chat.completion.chunk` object, forwarded to the client as one SSE event; with
+    /// `text` when the upstream's own one-line JSON text of it can go on as it came.
+    case chunk(JSONValue, text: String? = nil)
     /// The usage, once known (OpenAI sends it with `stream_options.include_usage`; Anthropic in
     /// `message_delta`).
     case usage(TokenUsage)

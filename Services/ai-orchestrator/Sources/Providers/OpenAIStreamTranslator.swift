@@ -46,8 +46,13 @@ struct OpenAIStreamTranslator: StreamTranslator {
             if let content = choice["delta"]?["content"]?.stringValue { completionBytes += content.utf8.count }
             if let reason = choice["finish_reason"], reason != .null { sawFinishReason = true }
         }
-        if !clientWantsUsage, chunk["usage"] == .null { chunk.removeValue(forKey: "usage") }
-        return [.chunk(.object(chunk))]
+        if !clientWantsUsage, chunk["usage"] == .null {
+            chunk.removeValue(forKey: "usage")
+            return [.chunk(.object(chunk))]
+        }
+        // Unchanged: the upstream's text goes on as it came, unless it spans lines (one SSE
+        // `data` field each), so that a chunk is not written anew.
+        return [.chunk(.object(chunk), text: data.contains(where: \.isNewline) ? nil : data)]
     }
 
     mutating func finish() throws -> [StreamPart] {

@@ -29,9 +29,9 @@ enum SSE {
             do {
                 for try await part in parts {
                     switch part {
-                    case .chunk(let chunk):
+                    case .chunk(let chunk, let text):
                         last = chunk
-                        try await writer.write(event(JSONText.write(chunk)))
+                        try await writer.write(event(text ?? JSONText.write(chunk)))
                     case .usage(let reported):
                         usage = reported
                     }

@@ -61,10 +61,13 @@ struct QuoteSignature: Codable, Sendable, Equatable {
 /// Signs quotes with the service's Ed25519 key (`QUOTE_SIGNING_KEY`).
 struct QuoteSigner: Sendable {
     let key: Curve25519.Signing.PrivateKey
+    /// The first 16 hex digits of SHA-256 of the raw public key: stable for a key, different
+    /// across keys. Worked out once: deriving the public key costs about as much as a signature.
+    let keyId: String
 
-    /// The first 16 hex digits of SHA-256 of the raw public key: stable for a key, different across keys.
-    var keyId: String {
-        HexDigits.text(SHA256.hash(data: key.publicKey.rawRepresentation).prefix(8))
+    init(key: Curve25519.Signing.PrivateKey) {
+        self.key = key
+        keyId = HexDigits.text(SHA256.hash(data: key.publicKey.rawRepresentation).prefix(8))
     }
 
     func sign(_ text: String) throws -> QuoteSignature {

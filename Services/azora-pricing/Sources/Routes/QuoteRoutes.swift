@@ -17,8 +17,8 @@ struct QuoteRoutes: Sendable {
             let body = try await request.decode(as: QuoteRequest.self, context: context)
             let cart = try body.cart(buyer: try Self.buyer(of: body, context))
             let now = Date()
-            let quote = try await quotes.issue(try await loader.price(cart, at: now), buyer: cart.buyer, now: now)
-            return EditedResponse(status: .created, response: QuoteView(quote, now: now))
+            let issued = try await quotes.issue(try await loader.price(cart, at: now), buyer: cart.buyer, now: now)
+            return EditedResponse(status: .created, response: QuoteView(issued.quote, now: now, pricedDocument: issued.pricedDocument))
         }
 
         group.get("/pricing/products/:ref/price") { request, context in
@@ -93,19 +93,34 @@ struct QuoteKeys: ResponseEncodable, Sendable {
 }
 
 /// A quote on the wire: the priced cart's fields at the top level, with the quote's own. Written
-/// from `jsonValue` by the wire encoder (see `PricedCart.jsonValue`); its `Encodable` form is the same.
-struct QuoteView: ResponseEncodable, JSONValueConvertible, Sendable {
+/// by the wire encoder from `jsonText` (see `PricedCart.jsonValue`); its `Encodable` form is the same.
+struct QuoteView: ResponseEncodable, JSONTextConvertible, Sendable {
     let quote: Quote
     /// Open and not yet expired: payment-service may charge it.
     let valid: Bool
+    /// The priced cart's JSON text when it was just written (for the database), to reuse.
+    let pricedDocument: String?
 
-    init(_ quote: Quote, now: Date) {
+    init(_ quote: Quote, now: Date, pricedDocument: String? = nil) {
         self.quote = quote
         valid = quote.status == .open && !quote.isExpired(at: now)
+        self.pricedDocument = pricedDocument
     }
 
     var jsonValue: JSONValue {
-        var members = quote.priced.jsonMembers
+        .object(quote.priced.jsonMembers.merging(ownMembers) { _, own in own })
+    }
+
+    /// The quote's own members, then the priced cart's document text without its opening brace:
+    /// one object, since the two share no member name.
+    var jsonText: String {
+        guard let pricedDocument, pricedDocument.hasPrefix("{"), pricedDocument.count > 2 else { return JSONText.write(jsonValue) }
+        return JSONText.write(.object(ownMembers)).dropLast() + "," + pricedDocument.dropFirst()
+    }
+
+    /// Everything but the priced cart.
+    private var ownMembers: [String: JSONValue] {
+        var members: [String: JSONValue] = [:]
         members["id"] = .string(quote.id.uuidString)
         members["buyerId"] = .string(quote.buyerId.uuidString)
         members["createdAt"] = .string(Timestamp.format(quote.createdAt))
@@ -117,7 +132,7 @@ struct QuoteView: ResponseEncodable, JSONValueConvertible, Sendable {
         if let refusal = quote.refusal { members["refusal"] = .string(refusal) }
         members["signature"] = ["algorithm": .string(quote.signature.algorithm), "keyId": .string(quote.signature.keyId),
                                 "value": .string(quote.signature.value)]
-        return .object(members)
+        return members
     }
 
     func encode(to encoder: any Encoder) throws {

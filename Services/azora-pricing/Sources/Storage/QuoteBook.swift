@@ -13,7 +13,9 @@ struct QuoteBook: Sendable {
 
     /// Signs and records the priced cart as a quote valid for the quote lifetime, and records the
     /// experiment variants the buyer was put in.
-    func issue(_ priced: PricedCart, buyer: Buyer, now: Date) async throws -> Quote {
+    /// - Returns: the quote, and the priced cart's JSON text as stored (for the answer, so that
+    ///   the quote's largest part is written once).
+    func issue(_ priced: PricedCart, buyer: Buyer, now: Date) async throws -> (quote: Quote, pricedDocument: String) {
         let id = UUIDv7.make()
         // Whole seconds, so that the expiry reads back from the database exactly as signed.
         let createdAt = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
@@ -21,18 +23,19 @@ struct QuoteBook: Sendable {
         let signature = try signer.sign(Quote.signedText(id: id, buyerId: buyer.id, priced: priced, expiresAt: expiresAt))
         let quote = Quote(id: id, buyerId: buyer.id, createdAt: createdAt, expiresAt: expiresAt, priced: priced, signature: signature,
                           status: .open)
+        let document = JSONText.write(priced.jsonValue)
         // One statement, so one round trip, and atomic: the quote and the variants together.
         try await database.execute("""
             WITH quote AS (
                 INSERT INTO quotes (id, buyer_id, currency, total, document, coupon_ids, key_id, signature, created_at, expires_at)
-                VALUES (\(id), \(buyer.id), \(priced.currency), \(priced.total), \(priced.jsonValue), \(priced.couponIds),
+                VALUES (\(id), \(buyer.id), \(priced.currency), \(priced.total), \(document)::jsonb, \(priced.couponIds),
                         \(signature.keyId), \(signature.value), \(createdAt), \(expiresAt)))
             INSERT INTO experiment_assignments (experiment_key, user_id, variant)
             SELECT key, \(buyer.id), variant FROM unnest(\(priced.experiments.map(\.experimentKey))::text[],
                                                        \(priced.experiments.map(\.variant))::text[]) AS e(key, variant)
             ON CONFLICT DO NOTHING
             """)
-        return quote
+        return (quote, document)
     }
 
     func find(_ id: UUID) async throws -> Quote? {
