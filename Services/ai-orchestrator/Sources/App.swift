@@ -9,7 +9,7 @@ import Shared
 /// limits reserved before each call, a cache for repeatable requests, and the metrics of it all.
 public func buildApplication(reader: ConfigReader) async throws -> some ApplicationProtocol {
     let (runtime, router, _) = try await buildRouter(reader: reader)
-    return runtime.makeApplication(router: router)
+    return runtime.makeApplication(router: router, onConnectionLoops: true)
 }
 
 /// The stores and recorders the routes share, for tests to reach behind the routes.
