@@ -32,5 +32,5 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
             try await proxy.forward(request, context: context)
         }
     }
-    return runtime.makeApplication(router: router, onConnectionLoops: true)
+    return runtime.makeApplication(router: router)
 }

@@ -190,7 +190,7 @@ public final class ServiceRuntime {
     /// start-up work run before the server listens, and graceful shutdown on SIGTERM/SIGINT.
     /// - Parameter onConnectionLoops: serve each connection on its own event loop
     ///   (`EventLoopBoundChannel`): for services whose handlers mostly relay to a peer (the
-    ///   gateway, the orchestrator), where it saves a quarter or more of each call's CPU. Not for
+    ///   orchestrator), where it saves a quarter or more of each call's CPU. Not for
     ///   handlers with heavy work of their own: it would hold up every connection on the loop.
     public func makeApplication(router: Router<AppRequestContext>, onConnectionLoops: Bool = false) -> some ApplicationProtocol {
         // Connections run from the start (migrations need them); everything else waits for start-up.
