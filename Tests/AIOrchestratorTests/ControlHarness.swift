@@ -46,7 +46,7 @@ struct ControlHarness: Sendable {
                 return .noContent
             }
             box.withLock { $0 = parts }
-            return runtime.makeApplication(router: router, onConnectionLoops: true)  // as buildApplication serves it
+            return makeApplication(runtime, router: router)
         }) { live in
             let adminId = UUID()
             let admin = Caller(id: adminId, token: try await live.token(subject: adminId.lowercasedText, roles: ["student", "admin"]))

@@ -6,14 +6,14 @@ import NIOCore
 /// request, the handler's work and writing the answer: each change of thread is a wake-up of
 /// another thread (tens of microseconds on a busy machine), and a proxied call made several.
 /// Work that blocks (libpq, hiredis, bcrypt, files) already runs in thread pools, never here.
-public final class EventLoopTaskExecutor: TaskExecutor {
-    public let eventLoop: any EventLoop
+final class EventLoopTaskExecutor: TaskExecutor {
+    let eventLoop: any EventLoop
 
-    public init(_ eventLoop: any EventLoop) {
+    init(_ eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
     }
 
-    public func enqueue(_ job: consuming ExecutorJob) {
+    func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         eventLoop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
