@@ -84,5 +84,19 @@ wrk_summary() {
 # Resident memory of a process.
 rss() { awk '/VmRSS/ { printf "%.1f MiB", $2 / 1024 }' "/proc/$1/status"; }
 
+# CPU time (user + system) the processes given have used so far, in milliseconds.
+cpu_ms() {
+    local pid
+    for pid in "$@"; do sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null; done |
+        awk -v hz="$(getconf CLK_TCK)" '{ ticks += $12 + $13 } END { printf "%.0f\n", ticks * 1000 / hz }'
+}
+
+# The scratch PostgreSQL's processes: the postmaster and its children (the backends).
+postgres_pids() {
+    local postmaster
+    postmaster=$(head -1 "$SCRATCH/postgres/data/postmaster.pid")
+    echo "$postmaster" $(pgrep -P "$postmaster")
+}
+
 # The median of the numbers given.
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

@@ -102,10 +102,25 @@ service_p99() {
         END { total = count["+Inf"]; for (i = 1; i <= n; i++) if (count[order[i]] >= 0.99 * total) { printf "%.1f", order[i] * 1000; exit } }'
 }
 
+# Quotes the service has answered so far, from its request counter.
+quote_count() {
+    curl -fsS "$PRICING/metrics" | awk '/^http_requests_total/ && /\/pricing\/quote"/ && /POST/ { n += $NF } END { printf "%d\n", n }'
+}
+
 say "latency: $LATENCY_CLIENTS connections, $DURATION"
+PRICING_PID=${PIDS[-1]}
+SERVICE_CPU=$(cpu_ms "$PRICING_PID")
+POSTGRES_CPU=$(cpu_ms $(postgres_pids))
+QUOTES_BEFORE=$(quote_count)
 read -r RPS P50 P99 < <(run_wrk "$LATENCY_CLIENTS")
 [ -n "$P99" ] || die "wrk measured nothing; see the service's log: $(tail -5 "$SCRATCH/pricing.log")"
+QUOTES=$(( $(quote_count) - QUOTES_BEFORE ))
+SERVICE_CPU=$(( $(cpu_ms "$PRICING_PID") - SERVICE_CPU ))
+POSTGRES_CPU=$(( $(cpu_ms $(postgres_pids)) - POSTGRES_CPU ))
 printf '  %s quotes/s  p50 %s ms  p99 %s ms (client); service histogram p99 ≤ %s ms\n' "$RPS" "$P50" "$P99" "$(service_p99)"
+# CPU per quote varies less with the machine's speed of the hour than latency does.
+awk -v n="$QUOTES" -v s="$SERVICE_CPU" -v p="$POSTGRES_CPU" \
+    'BEGIN { printf "  CPU per quote: azora-pricing %.2f ms, PostgreSQL %.2f ms (%d quotes)\n", s / n, p / n, n }'
 
 say "throughput: $CLIENTS connections, $DURATION"
 read -r RPS_LOADED P50_LOADED P99_LOADED < <(run_wrk "$CLIENTS")

@@ -20,6 +20,14 @@ import Testing
         #expect(JSONText.write(["b": 1, "a": [true, nil]]) == String(decoding: try JSONCoding.makeEncoder().encode(["b": 1, "a": [true, nil]] as JSONValue), as: UTF8.self))
     }
 
+    @Test func stringsAreEscapedExactlyAsRFC8259Requires() {
+        #expect(JSONText.write(.string("a\"b\\c/d\ne\rf\tg\u{08}h\u{0C}i\u{01}\u{1F}j é 🎓")) ==
+                #""a\"b\\c/d\ne\rf\tg\bh\fi\u0001\u001fj é 🎓""#)
+        var text = "prefix:"
+        JSONText.quote("say \"hi\"", into: &text)
+        #expect(text == #"prefix:"say \"hi\"""#)
+    }
+
     @Test func anEnvelopeOnTheWireDecodesToTheEnvelopeRecorded() throws {
         let envelope = try EventEnvelope(type: "ledger.transfer.posted", source: "azora-ledger", subject: "s\"1", data: Self.awkward)
         let text = EventEnvelope.wireText(

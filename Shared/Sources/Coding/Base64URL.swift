@@ -11,7 +11,17 @@ extension Data {
 
     /// The bytes as base64url text without padding.
     public func base64URLEncodedString() -> String {
-        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        // A map over the bytes: three `replacingOccurrences` passes cost a signed quote more than its signature.
+        var url: [UInt8] = []
+        url.reserveCapacity(count * 4 / 3 + 3)
+        for byte in base64EncodedData() {
+            switch byte {
+            case UInt8(ascii: "+"): url.append(UInt8(ascii: "-"))
+            case UInt8(ascii: "/"): url.append(UInt8(ascii: "_"))
+            case UInt8(ascii: "="): continue
+            default: url.append(byte)
+            }
+        }
+        return String(decoding: url, as: UTF8.self)
     }
 }

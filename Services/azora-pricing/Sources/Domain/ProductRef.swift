@@ -6,8 +6,8 @@ struct ProductRef: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     let kind: Kind
     let id: String
-
-    var description: String { "\(kind.rawValue):\(id)" }
+    /// `<kind>:<id>`, made once: carts compare and print references many times per quote.
+    let description: String
 
     /// Parses a reference; `nil` unless it is a known kind and an id of 1 to 100 letters,
     /// digits, '-', '_' or '.'.
@@ -18,7 +18,12 @@ struct ProductRef: Hashable, Sendable, Comparable, CustomStringConvertible {
         else { return nil }
         self.kind = kind
         self.id = id.lowercased()
+        description = "\(kind.rawValue):\(self.id)"
     }
+
+    static func == (lhs: ProductRef, rhs: ProductRef) -> Bool { lhs.description == rhs.description }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(description) }
 
     static func < (lhs: ProductRef, rhs: ProductRef) -> Bool { lhs.description < rhs.description }
 

@@ -7,6 +7,7 @@ enum PromotionPass {
     static func apply(_ promotions: [Promotion], to sheet: inout Worksheet) {
         // Each promotion's offer, line by line, computed on the lines as they stand.
         var offers: [(promotion: Promotion, discounts: [Int: Int64], terms: String)] = []
+        let refs = sheet.lines.map(\.ref.description)
         for promotion in promotions {
             switch offer(promotion, sheet) {
             case .qualifies(let discounts, let terms): offers.append((promotion, discounts, terms))
@@ -26,7 +27,6 @@ enum PromotionPass {
                 sheet.lines[line].discount(winner[line]!.amount, source: .promotion, ref: ref, name: offer.promotion.name)
             }
             let lost = offer.discounts.keys.filter { !won.contains($0) }.sorted()
-            let refs = sheet.lines.map(\.ref.description)
             let names = { (lines: [Int]) in lines.map { refs[$0] }.joined(separator: ", ") }
             if won.isEmpty {
                 sheet.note(.promotion, ref, applied: false, lost.isEmpty

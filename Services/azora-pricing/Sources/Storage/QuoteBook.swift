@@ -28,7 +28,7 @@ struct QuoteBook: Sendable {
         try await database.execute("""
             WITH quote AS (
                 INSERT INTO quotes (id, buyer_id, currency, total, document, coupon_ids, key_id, signature, created_at, expires_at)
-                VALUES (\(id), \(buyer.id), \(priced.currency), \(priced.total), \(document)::jsonb, \(priced.couponIds),
+                VALUES (\(id), \(buyer.id), \(priced.currency), \(priced.total), \(document)::json, \(priced.couponIds),
                         \(signature.keyId), \(signature.value), \(createdAt), \(expiresAt)))
             INSERT INTO experiment_assignments (experiment_key, user_id, variant)
             SELECT key, \(buyer.id), variant FROM unnest(\(priced.experiments.map(\.experimentKey))::text[],
