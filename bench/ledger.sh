@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # The ledger against PostgreSQL's own yardstick, on one server with durable commits:
-#   1. pgbench's TPC-B-like script (-M prepared) at CLIENTS clients: transactions/s;
-#   2. the ledger taking single transfers over HTTP (POST /ledger/transfers, a fresh id and a
-#      random pair of ACCOUNTS accounts each) from wrk at CLIENTS connections: transfers/s;
-#   3. the batch endpoint: BATCHES batches of BATCH_SIZE transfers, 4 at a time: transfers/s;
+#   1. ROUNDS rounds, each of pgbench's TPC-B-like script (-M prepared) at CLIENTS clients
+#      (transactions/s) and then the ledger taking single transfers over HTTP
+#      (POST /ledger/transfers, a fresh id and a random pair of ACCOUNTS accounts each) from wrk
+#      at CLIENTS connections (transfers/s): alternating, because this machine's speed drifts
+#      by more than the difference being measured; the ratio is of the medians;
+#   2. the batch endpoint: BATCHES batches of BATCH_SIZE transfers, 4 at a time: transfers/s;
 # then the integrity check, and the ratios against the targets (single ≥ pgbench; batch ≥ 20,000/s).
 #
-# Settings (environment): CLIENTS (64), DURATION (15s), ACCOUNTS (1000), SCALE (10, pgbench's),
-# BATCHES (40), BATCH_SIZE (5000).
+# Settings (environment): CLIENTS (64), DURATION (10s), ROUNDS (3), ACCOUNTS (1000), SCALE (10,
+# pgbench's), BATCHES (40), BATCH_SIZE (5000).
 source "$(dirname "$0")/../deploy/local/lib.sh"
 source "$(dirname "$0")/lib.sh"
 
 CLIENTS=${CLIENTS:-64}
-DURATION=${DURATION:-15s}
+DURATION=${DURATION:-10s}
+ROUNDS=${ROUNDS:-3}
 ACCOUNTS=${ACCOUNTS:-1000}
 SCALE=${SCALE:-10}
 BATCHES=${BATCHES:-40}
@@ -27,18 +30,15 @@ start_auth_service
 LEDGER_PORT=$(free_port)
 env "${COMMON[@]}" PORT="$LEDGER_PORT" DATABASE_URL="$(service_database_url ledger "$PG_PORT")" \
     DATABASE_MAX_CONNECTIONS=16 "$BIN/azora-ledger" >"$SCRATCH/ledger.log" 2>&1 &
+LEDGER_PID=$!
 PIDS+=($!)
 wait_for_ports "$AUTH_PORT" "$LEDGER_PORT"
 LEDGER="http://127.0.0.1:$LEDGER_PORT"
 TOKEN=$(admin_token "http://127.0.0.1:$AUTH_PORT")
 
-say "pgbench: TPC-B-like, scale $SCALE, $CLIENTS clients, -M prepared, $DURATION"
+say "pgbench: initialising scale $SCALE"
 as_pg_owner "$(pg_bin)/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -i -q -s "$SCALE" azora >"$SCRATCH/pgbench-init.log" 2>&1 ||
     die "pgbench -i failed: $(tail -3 "$SCRATCH/pgbench-init.log")"
-PGBENCH_TPS=$(as_pg_owner "$(pg_bin)/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -M prepared -n -c "$CLIENTS" -j 2 \
-    -T "${DURATION%s}" azora 2>&1 | awk '/^tps = / { printf "%.0f", $3 }')
-[ -n "$PGBENCH_TPS" ] || die "pgbench printed no tps"
-printf '  pgbench  %8s transactions/s\n' "$PGBENCH_TPS"
 
 say "opening $ACCOUNTS accounts"
 python3 - "$LEDGER" "$TOKEN" "$ACCOUNTS" >"$SCRATCH/accounts.lua" <<'PY'
@@ -76,12 +76,55 @@ function request()
 end
 LUA
 
-say "ledger: single transfers over HTTP, $CLIENTS connections, $DURATION"
-read -r LEDGER_TPS _ LEDGER_P99 < <(wrk_summary 2 "$CLIENTS" -d"$DURATION" -s "$SCRATCH/accounts.lua" "$LEDGER")
-[ -n "$LEDGER_TPS" ] || die "wrk measured nothing; see the ledger's log: $(tail -5 "$SCRATCH/ledger.log")"
-printf '  ledger   %8s transfers/s  p99 %s ms\n' "$LEDGER_TPS" "$LEDGER_P99"
-curl -fsS "$LEDGER/metrics" | awk '/^ledger_group_commits_total/ { g = $2 } /^ledger_group_commit_transfers_total/ { t = $2 }
-    END { if (g > 0) printf "  %d group commits, %.1f transfers each on average\n", g, t / g }'
+# CPU time the ledger and PostgreSQL used per transfer during the phase that starts with
+# `cpu_mark` and ends with `cpu_report TRANSFERS`: it varies less with the machine's speed of
+# the hour than rates do.
+cpu_mark() { LEDGER_CPU=$(cpu_ms "$LEDGER_PID"); POSTGRES_CPU=$(postgres_cpu_ms); }
+cpu_report() {
+    awk -v n="$1" -v l="$(( $(cpu_ms "$LEDGER_PID") - LEDGER_CPU ))" -v p="$(( $(postgres_cpu_ms) - POSTGRES_CPU ))" \
+        'BEGIN { printf "  CPU per transfer: azora-ledger %.0f µs, PostgreSQL %.0f µs\n", l * 1000 / n, p * 1000 / n }'
+}
+# Transfers recorded so far and group commits so far, from the ledger's own counters.
+transfers_recorded() {
+    curl -fsS "$LEDGER/metrics" | awk '/^ledger_group_commit_transfers_total/ { n = $2 } END { printf "%d\n", n }'
+}
+group_commits() {
+    curl -fsS "$LEDGER/metrics" | awk '/^ledger_group_commits_total/ { n = $2 } END { printf "%d\n", n }'
+}
+
+# One round of pgbench; prints its transactions/s.
+pgbench_round() {
+    as_pg_owner "$(pg_bin)/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -M prepared -n -c "$CLIENTS" -j 2 \
+        -T "${DURATION%s}" azora 2>&1 | awk '/^tps = / { printf "%.0f", $3 }'
+}
+
+PGBENCH_RATES=()
+LEDGER_RATES=()
+for round in $(seq "$ROUNDS"); do
+    say "round $round of $ROUNDS: pgbench TPC-B-like, $CLIENTS clients, -M prepared, $DURATION"
+    cpu_mark
+    RATE=$(pgbench_round)
+    [ -n "$RATE" ] || die "pgbench printed no tps"
+    POSTGRES_CPU=$(( $(postgres_cpu_ms) - POSTGRES_CPU ))
+    printf '  pgbench  %8s transactions/s  PostgreSQL CPU per transaction %.0f µs\n' "$RATE" \
+        "$(awk -v p="$POSTGRES_CPU" -v r="$RATE" -v d="${DURATION%s}" 'BEGIN { print p * 1000 / (r * d) }')"
+    PGBENCH_RATES+=("$RATE")
+
+    say "round $round of $ROUNDS: ledger, single transfers over HTTP, $CLIENTS connections, $DURATION"
+    RECORDED=$(transfers_recorded)
+    GROUPS_BEFORE=$(group_commits)
+    cpu_mark
+    read -r RATE _ P99 < <(wrk_summary 2 "$CLIENTS" -d"$DURATION" -s "$SCRATCH/accounts.lua" "$LEDGER")
+    [ -n "$RATE" ] || die "wrk measured nothing; see the ledger's log: $(tail -5 "$SCRATCH/ledger.log")"
+    RECORDED=$(( $(transfers_recorded) - RECORDED ))
+    printf '  ledger   %8s transfers/s  p99 %s ms, %.1f transfers per group commit\n' "$RATE" "$P99" \
+        "$(awk -v t="$RECORDED" -v g="$(( $(group_commits) - GROUPS_BEFORE ))" 'BEGIN { print (g > 0) ? t / g : 0 }')"
+    cpu_report "$RECORDED"
+    LEDGER_RATES+=("$RATE")
+done
+PGBENCH_TPS=$(median "${PGBENCH_RATES[@]}")
+LEDGER_TPS=$(median "${LEDGER_RATES[@]}")
+printf '  medians: pgbench %s transactions/s, ledger %s transfers/s\n' "$PGBENCH_TPS" "$LEDGER_TPS"
 
 say "ledger: $BATCHES batches of $BATCH_SIZE transfers, 4 at a time"
 mkdir -p "$SCRATCH/batches"
@@ -98,6 +141,7 @@ for number in range(batches):
     with open(f"{folder}/{number}.json", "w") as file:
         json.dump({"transfers": transfers}, file)
 PY
+cpu_mark
 START=$(date +%s.%N)
 STATUSES=$(ls "$SCRATCH"/batches/*.json | xargs -P 4 -I{} curl -sS -o /dev/null -w '%{http_code}\n' \
     -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' --data-binary @{} "$LEDGER/ledger/transfers/batch")
@@ -107,6 +151,7 @@ FAILED=$(grep -vc '^201$' <<<"$STATUSES" || true)
 BATCH_TPS=$(awk -v n=$((BATCHES * BATCH_SIZE)) -v s="$START" -v e="$END" 'BEGIN { printf "%.0f", n / (e - s) }')
 printf '  batches  %8s transfers/s  (%d transfers in %.1f s)\n' "$BATCH_TPS" $((BATCHES * BATCH_SIZE)) \
     "$(awk -v s="$START" -v e="$END" 'BEGIN { print e - s }')"
+cpu_report $((BATCHES * BATCH_SIZE))
 
 say "integrity check"
 curl -fsS -H "Authorization: Bearer $TOKEN" "$LEDGER/ledger/reports/integrity" | python3 -c '

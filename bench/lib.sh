@@ -98,5 +98,14 @@ postgres_pids() {
     echo "$postmaster" $(pgrep -P "$postmaster")
 }
 
+# CPU time the scratch PostgreSQL has used so far, in milliseconds: its running processes, and
+# the backends that have exited (the postmaster's reaped children), such as pgbench's.
+postgres_cpu_ms() {
+    local postmaster
+    postmaster=$(head -1 "$SCRATCH/postgres/data/postmaster.pid")
+    echo $(( $(cpu_ms $(postgres_pids)) + $(sed 's/.*) //' "/proc/$postmaster/stat" |
+        awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f", ($14 + $15) * 1000 / hz }') ))
+}
+
 # The median of the numbers given.
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

@@ -48,21 +48,30 @@ import Testing
             let batch = (0..<200).map { _ in LedgerHarness.order(from: world, to: wallet, 3) }
             let blocker = Database(settings: ledger.database.settings, logger: TestLogger.make("blocker"))
             defer { Task { await blocker.close() } }
-            // Hold the outbox so the batch stops at its last statement, after its transfers,
-            // entries and balances are written, then end its connection as a crash would.
+            // The batch is written by one statement. A trigger at its very end, after its
+            // transfers, entries, balances and events are written, reads a table the blocker
+            // holds: the batch stops there, and its connection is ended as a crash would.
+            try await ledger.database.execute("CREATE TABLE crash_gate (x integer)")
+            try await ledger.database.execute("""
+                CREATE FUNCTION wait_at_crash_gate() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN PERFORM 1 FROM crash_gate; RETURN NULL; END $$
+                """)
+            try await ledger.database.execute("""
+                CREATE TRIGGER outbox_crash_gate AFTER INSERT ON outbox FOR EACH STATEMENT EXECUTE FUNCTION wait_at_crash_gate()
+                """)
             let cutOff = Task {
                 try await blocker.transaction { transaction in
-                    try await transaction.execute("LOCK TABLE outbox IN EXCLUSIVE MODE")
+                    try await transaction.execute("LOCK TABLE crash_gate IN ACCESS EXCLUSIVE MODE")
                     // Another connection watches: pg_stat_activity stays frozen within a transaction.
                     try await eventually {
                         try await blocker.queryFirst("""
                             SELECT count(*) AS n FROM pg_stat_activity
-                            WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO outbox%'
+                            WHERE wait_event_type = 'Lock' AND query LIKE 'WITH recorded AS%'
                             """)?.decode("n", as: Int.self) ?? 0 > 0
                     }
                     try await blocker.execute("""
                         SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-                        WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO outbox%'
+                        WHERE wait_event_type = 'Lock' AND query LIKE 'WITH recorded AS%'
                         """)
                 }
             }

@@ -18,21 +18,27 @@ import Testing
             await #expect(throws: PostgresError.self) { try await database.execute("DELETE FROM accounts WHERE id = \(wallet)") }
 
             let missing = UUID()
-            let danglingTransfer = await #expect(throws: PostgresError.self) {
-                try await database.execute("""
-                    INSERT INTO transfers (id, kind, debit_account_id, credit_account_id, amount, currency)
-                    VALUES (\(UUID()), 'single', \(world), \(missing), 5, 'USD')
-                    """)
+            let recorded = try #require(try await database.queryFirst("SELECT id FROM transfers LIMIT 1")?.decode("id", as: UUID.self))
+            // Either side of a transfer, either reference of an entry.
+            for (debit, credit) in [(world, missing), (missing, wallet)] {
+                let danglingTransfer = await #expect(throws: PostgresError.self) {
+                    try await database.execute("""
+                        INSERT INTO transfers (id, kind, debit_account_id, credit_account_id, amount, currency)
+                        VALUES (\(UUID()), 'single', \(debit), \(credit), 5, 'USD')
+                        """)
+                }
+                #expect(danglingTransfer?.isForeignKeyViolation == true)
             }
-            #expect(danglingTransfer?.isForeignKeyViolation == true)
-            let danglingEntry = await #expect(throws: PostgresError.self) {
-                try await database.execute("""
-                    INSERT INTO entries (transfer_id, account_id, debits_posted, credits_posted, debits_pending,
-                                         credits_pending, created_at)
-                    VALUES (\(missing), \(wallet), 0, 5, 0, 0, now())
-                    """)
+            for (transfer, account) in [(missing, wallet), (recorded, missing)] {
+                let danglingEntry = await #expect(throws: PostgresError.self) {
+                    try await database.execute("""
+                        INSERT INTO entries (transfer_id, account_id, debits_posted, credits_posted, debits_pending,
+                                             credits_pending, created_at)
+                        VALUES (\(transfer), \(account), 0, 5, 0, 0, now())
+                        """)
+                }
+                #expect(danglingEntry?.isForeignKeyViolation == true)
             }
-            #expect(danglingEntry?.isForeignKeyViolation == true)
 
             #expect(try await ledger.balance(wallet).int("balance") == 100)
             #expect(try await ledger.integrity().json["ok"] as? Bool == true)

@@ -27,6 +27,22 @@ import Testing
         }
     }
 
+    /// A service's own session settings reach every session of its pool.
+    @Test func sessionSettingsApplyToEverySession() async throws {
+        var settings = DatabaseSettings(url: TestEnvironment.databaseURL, schema: "public", maxConnections: 2)
+        settings.sessionSettings = ["plan_cache_mode": "force_custom_plan", "work_mem": "8MB"]
+        let database = Database(settings: settings, logger: TestLogger.make("postgres"))
+        // Two at once, so that both of the pool's connections answer.
+        let read: SQL = "SELECT current_setting('plan_cache_mode') AS mode, current_setting('work_mem') AS memory, pg_sleep(0.1)::text AS slept"
+        async let first = database.queryFirst(read)
+        async let second = database.queryFirst(read)
+        for row in [try await first, try await second] {
+            #expect(try row?.decode("mode", as: String.self) == "force_custom_plan")
+            #expect(try row?.decode("memory", as: String.self) == "8MB")
+        }
+        await database.close()
+    }
+
     @Test func theUsualTypesDecode() async throws {
         try await withTestDatabase { database in
             let id = UUID()

@@ -8,7 +8,11 @@ import Shared
 public func buildApplication(reader: ConfigReader) async throws -> some ApplicationProtocol {
     let runtime = try ServiceRuntime(name: "azora-ledger", reader: reader)
     let settings = try LedgerSettings(settings: runtime.settings)
-    let database = try runtime.database(migrations: Migration.fromFiles(prefix: "ledger", EmbeddedFiles.migrationFiles))
+    // Every statement planned for its own parameters: a plan kept from when `transfers` was
+    // small went on scanning the whole table for every group commit as the ledger grew, and the
+    // arrays of ids the statements take run from one to thousands.
+    let database = try runtime.database(migrations: Migration.fromFiles(prefix: "ledger", EmbeddedFiles.migrationFiles),
+                                        sessionSettings: ["plan_cache_mode": "force_custom_plan"])
     let outbox = try runtime.outbox()
 
     let writer = PostingWriter(database: database, outbox: outbox)

@@ -54,9 +54,14 @@ public struct Outbox: Sendable {
     /// For bulk changes whose payloads the database can write from the rows it has just stored:
     /// it then never turns thousands of payloads into text and back. The source and the current
     /// request's trace are added here, as for any other event.
-    public func append(selecting events: SQL, in transaction: Transaction) async throws {
+    /// - Parameter changes: data-modifying statements run in the same statement, written as a
+    ///   `WITH` list (`name AS (INSERT … RETURNING …), …`), whose `RETURNING` rows `events` may
+    ///   select by name: the change and its events then cost one round trip.
+    public func append(selecting events: SQL, with changes: SQL? = nil, in transaction: Transaction) async throws {
+        let prefix: SQL = changes.map { (changes: SQL) -> SQL in "WITH \(changes)" } ?? ""
         try await transaction.execute(
             """
+            \(prefix)
             INSERT INTO outbox (id, type, source, subject, occurred_at, data, traceparent)
             SELECT id, type, \(source), subject, occurred_at, data, \(EventEnvelope.currentTraceparent)
             FROM (\(events)) AS events

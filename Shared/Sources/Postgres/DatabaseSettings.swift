@@ -16,6 +16,8 @@ public struct DatabaseSettings: Sendable {
     public var connectTimeout: Duration
     /// The name the connections show in `pg_stat_activity`.
     public var applicationName: String
+    /// Server settings of the service's own for every session, such as `plan_cache_mode`.
+    public var sessionSettings: [String: String] = [:]
 
     /// Creates settings.
     public init(
@@ -64,10 +66,11 @@ public struct DatabaseSettings: Sendable {
             "-c TimeZone=UTC",
             "-c DateStyle=ISO",
             "-c idle_in_transaction_session_timeout=\(max(statementMilliseconds * 2, 60_000))",
-        ].joined(separator: " ")
+        ] + sessionSettings.sorted { $0.key < $1.key }.map { "-c \($0.key)=\($0.value)" }
+        let joined = options.joined(separator: " ")
         return [
             ("dbname", url),
-            ("options", options),
+            ("options", joined),
             ("application_name", applicationName),
             ("connect_timeout", String(connectSeconds)),
             ("client_encoding", "UTF8"),

@@ -66,9 +66,12 @@ public final class ServiceRuntime {
     /// The service's PostgreSQL database, migrated before the server starts and checked by
     /// `/health/ready`. The outbox and inbox tables of the event bus are migrated too.
     /// - Parameter migrations: the service's own migrations, in order.
-    public func database(migrations: [Migration]) throws -> Database {
+    /// - Parameter sessionSettings: server settings for each of the service's sessions.
+    public func database(migrations: [Migration], sessionSettings: [String: String] = [:]) throws -> Database {
         if let openedDatabase { return openedDatabase }
-        let database = Database(settings: try DatabaseSettings(settings: settings, member: member), logger: logger)
+        var databaseSettings = try DatabaseSettings(settings: settings, member: member)
+        databaseSettings.sessionSettings = sessionSettings
+        let database = Database(settings: databaseSettings, logger: logger)
         let migrator = Migrator(database: database, logger: logger)
         let all = EventMigrations.all + migrations
         startupWork.append { try await migrator.migrate(all) }

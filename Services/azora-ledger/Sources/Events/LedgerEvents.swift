@@ -30,7 +30,9 @@ enum LedgerEvents {
     /// The payload is the transfer as the API answers it: `id`, `kind`, `debitAccountId`,
     /// `creditAccountId`, `amount`, `currency`, `code`, `metadata`, `createdAt`, and `pendingId`,
     /// `reversalOf` and `timeoutAt` when the transfer has them.
-    static func selecting(_ transfers: [Transfer]) -> SQL {
+    /// - Parameter table: where the transfers' rows are read: the table, or the name of a `WITH`
+    ///   query that has just inserted them (whose rows the table does not show in that statement).
+    static func selecting(_ transfers: [Transfer], from table: SQL = "transfers") -> SQL {
         """
         SELECT e.id, e.type, t.id::text AS subject, t.created_at AS occurred_at,
                jsonb_build_object('id', t.id, 'kind', t.kind, 'debitAccountId', t.debit_account_id,
@@ -42,7 +44,7 @@ enum LedgerEvents {
                                                                  'timeoutAt', \(timestamp("t.timeout_at")))) END AS data
         FROM unnest(\(transfers.map { _ in UUIDv7.make() })::uuid[], \(transfers.map { type(of: $0.kind) })::text[],
                     \(transfers.map(\.id))::uuid[]) WITH ORDINALITY AS e(id, type, transfer_id, position)
-        JOIN transfers t ON t.id = e.transfer_id
+        JOIN \(table) t ON t.id = e.transfer_id
         ORDER BY e.position
         """
     }
