@@ -138,6 +138,13 @@ import Testing
         ])
         #expect(TransferOrder(id: UUID(), debitAccountId: UUID(), creditAccountId: UUID(), amount: TransferOrder.maxAmount + 1,
                               currency: "USD").problems().map(\.field) == ["amount"])
+        // Metadata up to 4096 bytes as JSON: `{"note":"…"}` is 11 bytes around the text.
+        func metadata(_ length: Int) -> [String] {
+            TransferOrder(id: UUID(), debitAccountId: UUID(), creditAccountId: UUID(), amount: 1, currency: "USD",
+                          metadata: ["note": .string(String(repeating: "x", count: length))]).problems().map(\.field)
+        }
+        #expect(metadata(TransferOrder.maxMetadataBytes - 11).isEmpty)
+        #expect(metadata(TransferOrder.maxMetadataBytes - 10) == ["metadata"])
     }
 
     /// Random sequences of every kind of command against random limited accounts: after each,
