@@ -110,13 +110,13 @@ quote_count() {
 say "latency: $LATENCY_CLIENTS connections, $DURATION"
 PRICING_PID=${PIDS[-1]}
 SERVICE_CPU=$(cpu_ms "$PRICING_PID")
-POSTGRES_CPU=$(cpu_ms $(postgres_pids))
+POSTGRES_CPU=$(postgres_cpu_ms)
 QUOTES_BEFORE=$(quote_count)
 read -r RPS P50 P99 < <(run_wrk "$LATENCY_CLIENTS")
 [ -n "$P99" ] || die "wrk measured nothing; see the service's log: $(tail -5 "$SCRATCH/pricing.log")"
 QUOTES=$(( $(quote_count) - QUOTES_BEFORE ))
 SERVICE_CPU=$(( $(cpu_ms "$PRICING_PID") - SERVICE_CPU ))
-POSTGRES_CPU=$(( $(cpu_ms $(postgres_pids)) - POSTGRES_CPU ))
+POSTGRES_CPU=$(( $(postgres_cpu_ms) - POSTGRES_CPU ))
 printf '  %s quotes/s  p50 %s ms  p99 %s ms (client); service histogram p99 ≤ %s ms\n' "$RPS" "$P50" "$P99" "$(service_p99)"
 # CPU per quote varies less with the machine's speed of the hour than latency does.
 awk -v n="$QUOTES" -v s="$SERVICE_CPU" -v p="$POSTGRES_CPU" \

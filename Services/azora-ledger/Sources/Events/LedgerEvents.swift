@@ -30,9 +30,9 @@ enum LedgerEvents {
     /// The payload is the transfer as the API answers it: `id`, `kind`, `debitAccountId`,
     /// `creditAccountId`, `amount`, `currency`, `code`, `metadata`, `createdAt`, and `pendingId`,
     /// `reversalOf` and `timeoutAt` when the transfer has them.
-    /// - Parameter table: where the transfers' rows are read: the table, or the name of a `WITH`
-    ///   query that has just inserted them (whose rows the table does not show in that statement).
-    static func selecting(_ transfers: [Transfer], from table: SQL = "transfers") -> SQL {
+    /// - Parameter table: the `WITH` query that has just inserted the transfers, whose rows the
+    ///   table itself does not show within that statement.
+    static func selecting(_ transfers: [Transfer], from table: SQL) -> SQL {
         """
         SELECT e.id, e.type, t.id::text AS subject, t.created_at AS occurred_at,
                jsonb_build_object('id', t.id, 'kind', t.kind, 'debitAccountId', t.debit_account_id,

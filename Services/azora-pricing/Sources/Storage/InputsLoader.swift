@@ -166,7 +166,7 @@ struct InputsLoader: Sendable {
                 reading.revision = n1 ?? 0
             case "product":
                 guard let ref = key.flatMap(ProductRef.init) else { continue }
-                entries[ref] = (.init(title: a ?? "", category: b), try c.map { try Self.decode(Strategy.self, from: $0) })
+                entries[ref] = (.init(title: a ?? "", category: b), try c.map { try JSONB<Strategy>.decode(postgresText: $0).value })
             case "price":
                 guard let ref = key.flatMap(ProductRef.init), let currency = a, let amount = n1, let rank = n2, let t else { continue }
                 prices[ref, default: [:]][.init(currency: currency, country: b), default: []]
@@ -177,7 +177,7 @@ struct InputsLoader: Sendable {
                                                          fallbackCurrency: a ?? platformFallbackCurrency)
             case "promotion":
                 guard let c else { continue }
-                promotions.append((n1 ?? 0, try Self.decode(Promotion.self, from: c)))
+                promotions.append((n1 ?? 0, try JSONB<Promotion>.decode(postgresText: c).value))
             default:
                 continue
             }
@@ -188,9 +188,5 @@ struct InputsLoader: Sendable {
         }
         reading.rules?.promotions = promotions.sorted { $0.position < $1.position }.map(\.promotion)
         return reading
-    }
-
-    private static func decode<Value: Decodable>(_ type: Value.Type, from text: String) throws -> Value {
-        try JSONCoding.makeDecoder().decode(type, from: Data(text.utf8))
     }
 }

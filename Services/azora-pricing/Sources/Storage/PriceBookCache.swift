@@ -60,8 +60,7 @@ final class PriceBookCache: Sendable {
     /// empties the cache; an older one (another quote has already seen a newer book) finds nothing.
     func known(at revision: Int64, products refs: [ProductRef]) -> Reading {
         state.withLock { cached in
-            if revision > cached.revision { cached = Reading(revision: revision) }
-            guard revision == cached.revision else { return Reading(revision: revision) }
+            guard Self.adopt(revision, in: &cached) else { return Reading(revision: revision) }
             var known = Reading(revision: revision, rules: cached.rules)
             for ref in refs {
                 if let product = cached.products[ref] { known.products[ref] = product }
@@ -73,11 +72,16 @@ final class PriceBookCache: Sendable {
     /// Keeps what was read, unless the cache already holds a newer revision.
     func remember(_ reading: Reading) {
         state.withLock { cached in
-            if reading.revision > cached.revision { cached = Reading(revision: reading.revision) }
-            guard reading.revision == cached.revision else { return }
+            guard Self.adopt(reading.revision, in: &cached) else { return }
             if cached.products.count + reading.products.count > capacity { cached.products.removeAll(keepingCapacity: true) }
             cached.products.merge(reading.products) { _, read in read }
             if let rules = reading.rules { cached.rules = rules }
         }
+    }
+
+    /// Empties the cache for a newer revision; whether the cache now holds `revision`.
+    private static func adopt(_ revision: Int64, in cached: inout Reading) -> Bool {
+        if revision > cached.revision { cached = Reading(revision: revision) }
+        return revision == cached.revision
     }
 }
