@@ -70,13 +70,15 @@ private struct Reader {
         }
     }
 
+    /// An object. Its members are gathered first and hashed into a dictionary of the right size
+    /// once, instead of the dictionary growing (and rehashing) member by member.
     mutating func object(depth: Int) throws -> JSONValue {
         offset += 1
-        var members: [String: JSONValue] = [:]
+        var pairs: [(name: String, value: JSONValue)] = []
         skipWhitespace()
         if current == UInt8(ascii: "}") {
             offset += 1
-            return .object(members)
+            return .object([:])
         }
         while true {
             guard current == UInt8(ascii: "\"") else { throw error("a member name must be a string") }
@@ -85,11 +87,16 @@ private struct Reader {
             guard current == UInt8(ascii: ":") else { throw error("a member name must be followed by ':'") }
             offset += 1
             skipWhitespace()
-            members[name] = try value(depth: depth + 1)
+            pairs.append((name, try value(depth: depth + 1)))
             skipWhitespace()
             switch current {
             case UInt8(ascii: ","): offset += 1; skipWhitespace()
-            case UInt8(ascii: "}"): offset += 1; return .object(members)
+            case UInt8(ascii: "}"):
+                offset += 1
+                var members = [String: JSONValue](minimumCapacity: pairs.count)
+                // A repeated name keeps its last value.
+                for pair in pairs { members[pair.name] = pair.value }
+                return .object(members)
             default: throw error("expected ',' or '}' in an object")
             }
         }
@@ -121,7 +128,8 @@ private struct Reader {
         }
     }
 
-    /// A string; the common case without escapes is validated and copied whole.
+    /// A string; the common case without escapes is validated straight from the input, with no
+    /// copy in between (a member name short enough for a small string allocates nothing).
     mutating func string() throws -> String {
         offset += 1
         let start = offset
@@ -130,12 +138,17 @@ private struct Reader {
             offset += 1
         }
         guard let stop = current else { throw error("the string is not closed") }
-        var utf8 = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<offset]))
-        if stop == UInt8(ascii: "\\") { try unescape(into: &utf8) }
-        offset += 1
-        guard let text = String(validating: utf8, as: UTF8.self) else {
-            throw JSONReaderError(offset: start, message: "the string is not valid UTF-8")
+        let plain = UnsafeRawBufferPointer(rebasing: bytes[start..<offset])
+        let text: String?
+        if stop == UInt8(ascii: "\\") {
+            var utf8 = Array(plain)
+            try unescape(into: &utf8)
+            text = String(validating: utf8, as: UTF8.self)
+        } else {
+            text = plain.withMemoryRebound(to: UInt8.self) { String(validating: $0, as: UTF8.self) }
         }
+        offset += 1
+        guard let text else { throw JSONReaderError(offset: start, message: "the string is not valid UTF-8") }
         return text
     }
 

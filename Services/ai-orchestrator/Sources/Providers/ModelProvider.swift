@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Shared
 
 /// Tokens a call used, as the upstream reported them.
@@ -30,6 +31,9 @@ struct ChatCall: Sendable {
 struct ChatOutcome: Sendable {
     let response: JSONValue
     let usage: TokenUsage
+    /// The upstream's own JSON text of `response`, when it can go on to the client as it came
+    /// (writing it anew cost about 2% of a call's CPU).
+    var text: ByteBuffer? = nil
 }
 
 /// What a streaming call yields, as the upstream produces it.

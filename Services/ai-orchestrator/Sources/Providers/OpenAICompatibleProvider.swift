@@ -26,11 +26,11 @@ struct OpenAICompatibleProvider: ModelProvider {
         body["stream"] = nil
         body["stream_options"] = nil
         let request = endpoint.request(.POST, endpoint.url("chat/completions", model: call.deployment.model), body: body)
-        let response = try await http.json(request, timeout: UpstreamHTTP.timeout(call.provider), apiKey: call.apiKey)
+        let (response, bytes) = try await http.answer(request, timeout: UpstreamHTTP.timeout(call.provider), apiKey: call.apiKey)
         guard UpstreamJSON.array(response["choices"]) != nil else {
             throw ProviderError.malformedResponse(message: "the answer has no choices")
         }
-        return ChatOutcome(response: response, usage: OpenAIUsage.read(response["usage"]) ?? Self.estimate(call, response))
+        return ChatOutcome(response: response, usage: OpenAIUsage.read(response["usage"]) ?? Self.estimate(call, response), text: bytes)
     }
 
     func streamChat(_ call: ChatCall) async throws -> AsyncThrowingStream<StreamPart, any Error> {

@@ -51,8 +51,10 @@ struct OpenAIStreamTranslator: StreamTranslator {
             return [.chunk(.object(chunk))]
         }
         // Unchanged: the upstream's text goes on as it came, unless it spans lines (one SSE
-        // `data` field each), so that a chunk is not written anew.
-        return [.chunk(.object(chunk), text: data.contains(where: \.isNewline) ? nil : data)]
+        // `data` field each), so that a chunk is not written anew. Only CR and LF end an SSE
+        // line, so the bytes are looked at, not the characters (which cost 2% of a stream's CPU).
+        let spansLines = data.utf8.contains { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
+        return [.chunk(.object(chunk), text: spansLines ? nil : data)]
     }
 
     mutating func finish() throws -> [StreamPart] {

@@ -41,21 +41,21 @@ struct ServerSentEventParser {
         guard !line.isEmpty else { return dispatch() }
         guard line[0] != UInt8(ascii: ":") else { return nil }
         let field: String
-        var value: Substring = ""
+        var value = ""
         if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
             field = String(decoding: line[..<colon], as: UTF8.self)
             var start = colon + 1
             if start < line.count, line[start] == UInt8(ascii: " ") { start += 1 }
-            value = Substring(String(decoding: line[start...], as: UTF8.self))
+            value = String(decoding: line[start...], as: UTF8.self)
         } else {
             field = String(decoding: line, as: UTF8.self)
         }
         switch field {
         case "data":
-            dataLines.append(String(value))
+            dataLines.append(value)
             hasData = true
         case "event":
-            name = String(value)
+            name = value
         default:
             break
         }
@@ -69,6 +69,8 @@ struct ServerSentEventParser {
             hasData = false
         }
         guard hasData else { return nil }
-        return ServerSentEvent(name: name.flatMap { $0.isEmpty ? nil : $0 }, data: dataLines.joined(separator: "\n"))
+        // Nearly every event has one data line, which needs no joining.
+        let data = dataLines.count == 1 ? dataLines[0] : dataLines.joined(separator: "\n")
+        return ServerSentEvent(name: name.flatMap { $0.isEmpty ? nil : $0 }, data: data)
     }
 }

@@ -31,12 +31,20 @@ struct UpstreamHTTP: Sendable {
     /// Sends a request and reads its JSON answer, all within `timeout`.
     /// - Throws: `ProviderError` (or `CancellationError`).
     func json(_ request: HTTPClientRequest, timeout: Duration, apiKey: String?) async throws -> JSONValue {
+        try await answer(request, timeout: timeout, apiKey: apiKey).value
+    }
+
+    /// Like `json`, with the answer's bytes as they came too, for an answer passed on unchanged.
+    func answer(_ request: HTTPClientRequest, timeout: Duration, apiKey: String?) async throws
+        -> (value: JSONValue, bytes: ByteBuffer)
+    {
         let client = client
         do {
             return try await withTimeLimit(timeout, orThrow: ProviderError.timeout) {
                 let response = try await client.execute(request, deadline: .now() + TimeAmount(timeout))
                 try await Self.check(response, apiKey: apiKey)
-                return try UpstreamJSON.parse(try await response.body.collect(upTo: Self.maxAnswerBytes))
+                let bytes = try await response.body.collect(upTo: Self.maxAnswerBytes)
+                return (try UpstreamJSON.parse(bytes), bytes)
             }
         } catch {
             throw UpstreamFailure.map(error, apiKey: apiKey)

@@ -24,7 +24,7 @@ enum ManagementPatch {
             .map { FieldError(field: $0, message: "cannot change; delete and create instead") }
         guard refused.isEmpty else { throw Problem.invalid(refused) }
         let merged = merge(patch, into: document)
-        return try WireJSONDecoder.decode(Order.self, from: Data(JSONText.write(.object(merged)).utf8))
+        return try WireJSONDecoder.decode(Order.self, from: JSONValue.object(merged))
     }
 
     /// Equal values, counting UUIDs in either case as the same.

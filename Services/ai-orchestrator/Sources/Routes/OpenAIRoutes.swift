@@ -79,7 +79,8 @@ struct OpenAIRoutes: Sendable {
         let served = try await dispatch(reservation) { try await dispatcher.chat(chat, plan: plan, context: caller.context) }
         await settle(reservation, served.candidate, served.value.usage)
         if let cacheKey { await cache.store(cacheKey, model: chat.model, response: served.value.response) }
-        return try Self.json(served.value.response, deployment: served.candidate.deployment.name, cache: cacheKey == nil ? nil : "miss")
+        return try Self.json(served.value.response, text: served.value.text, deployment: served.candidate.deployment.name,
+                             cache: cacheKey == nil ? nil : "miss")
     }
 
     private func embeddings(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -139,11 +140,12 @@ struct OpenAIRoutes: Sendable {
                 BudgetScopes(userId: principal.userId, courseId: courseId, organizationId: principal.organizationId))
     }
 
-    /// A JSON answer as the upstream's shape, with where it came from in headers.
-    static func json(_ value: JSONValue, deployment: String?, cache: String?) throws -> Response {
+    /// A JSON answer as the upstream's shape (its own `text` of it, when given), with where it
+    /// came from in headers.
+    static func json(_ value: JSONValue, text: ByteBuffer? = nil, deployment: String?, cache: String?) throws -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let deployment { headers[deploymentHeader] = deployment }
         if let cache { headers[cacheHeader] = cache }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: JSONText.write(value))))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: text ?? ByteBuffer(string: JSONText.write(value))))
     }
 }

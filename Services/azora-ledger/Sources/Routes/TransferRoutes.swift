@@ -122,7 +122,7 @@ struct TransferRoutes: Sendable {
         } catch is NIOTooManyBytesError {
             throw Problem(.contentTooLarge, code: "body_too_large", detail: "a batch body may be at most \(settings.maxBatchBytes) bytes")
         }
-        let batch = try WireJSONDecoder.decode(Batch.self, from: Data(buffer: body))
+        let batch = try WireJSONDecoder.decode(Batch.self, from: body)
         guard (1...settings.maxBatchSize).contains(batch.transfers.count) else {
             throw Problem.invalid("transfers", "must hold from 1 to \(settings.maxBatchSize) transfers")
         }
@@ -152,7 +152,7 @@ struct TransferRoutes: Sendable {
     static func optionalBody<Body: Decodable>(_ type: Body.Type, _ request: Request, _ context: AppRequestContext) async throws -> Body? {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         guard buffer.readableBytes > 0 else { return nil }
-        return try WireJSONDecoder.decode(Body.self, from: Data(buffer: buffer))
+        return try WireJSONDecoder.decode(Body.self, from: buffer)
     }
 }
 

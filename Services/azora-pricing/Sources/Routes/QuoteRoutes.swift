@@ -55,7 +55,7 @@ struct QuoteRoutes: Sendable {
         }
 
         group.post("/pricing/quotes/:id/redeem") { request, context in
-            try context.requireServiceOrAdmin()
+            _ = try context.requireServiceOrAdmin()
             let redemption = try await request.decode(as: Redemption.self, context: context)
             if let paymentId = redemption.paymentId, !(1...200).contains(paymentId.count) {
                 throw Problem.invalid("paymentId", "must be 1 to 200 characters")

@@ -15,7 +15,7 @@ struct WaitlistRoutes: Sendable {
             let userId = try context.requireUser().userId
             // The body is optional: `{}`, `{"cohortId": …}` or nothing at all.
             let body = try await request.body.collect(upTo: context.maxUploadSize)
-            let order = body.readableBytes == 0 ? WaitlistOrder(cohortId: nil) : try WireJSONDecoder.decode(WaitlistOrder.self, from: Data(buffer: body))
+            let order = body.readableBytes == 0 ? WaitlistOrder(cohortId: nil) : try WireJSONDecoder.decode(WaitlistOrder.self, from: body)
             let course = try await catalog.require(try context.parameters.require("courseId", as: UUID.self))
             let entry = try await registrar.join(userId: userId, course: course, cohortId: order.cohortId, now: Date())
             return EditedResponse(status: .created, response: entry)
