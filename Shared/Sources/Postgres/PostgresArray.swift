@@ -2,11 +2,23 @@
 ///
 /// Send them where the server can infer the element type, or cast: `id = ANY(\(ids)::uuid[])`.
 extension Array: PostgresEncodable where Element: PostgresEncodable {
+    /// Written into one buffer: the ledger sends arrays of ids and amounts with every group
+    /// commit, and quoting each element into a string of its own, then joining them, was 5% of
+    /// its CPU.
     public var postgresText: String? {
-        "{" + map { element in
-            guard let text = element.postgresText else { return "NULL" }
-            return PostgresArrayLiteral.quote(text)
-        }.joined(separator: ",") + "}"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count * 40 + 2)
+        bytes.append(UInt8(ascii: "{"))
+        for (index, element) in enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            if let text = element.postgresText {
+                PostgresArrayLiteral.appendQuoted(text, to: &bytes)
+            } else {
+                bytes.append(contentsOf: "NULL".utf8)
+            }
+        }
+        bytes.append(UInt8(ascii: "}"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
@@ -27,19 +39,16 @@ extension Array: PostgresDecodable where Element: PostgresDecodable {
 
 /// Reading and writing the text form of one-dimensional arrays.
 enum PostgresArrayLiteral {
-    /// Quotes an element so that any text survives: always in double quotes, with `"` and `\`
-    /// escaped by a backslash.
+    /// Appends an element quoted so that any text survives: always in double quotes, with `"`
+    /// and `\` escaped by a backslash.
     /// Works on UTF-8 bytes: arrays of thousands of JSON documents go through here.
-    static func quote(_ text: String) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count + 8)
+    static func appendQuoted(_ text: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { bytes.append(UInt8(ascii: "\\")) }
             bytes.append(byte)
         }
         bytes.append(UInt8(ascii: "\""))
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Splits `{a,"b c",NULL}` into its elements (`nil` for an unquoted NULL).

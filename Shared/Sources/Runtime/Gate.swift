@@ -40,7 +40,7 @@ struct GatedService: Service {
 
     func run() async throws {
         // Shut down before start-up finished: there is nothing to stop.
-        try await withGracefulShutdownHandler {
+        await withGracefulShutdownHandler {
             await gate.wait()
         } onGracefulShutdown: {
             gate.open()
