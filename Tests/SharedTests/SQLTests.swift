@@ -39,6 +39,10 @@ import Testing
         #expect(Timestamp.parse("2026-01-31 14:34:56.123456+02") == date)
         #expect(Timestamp.parse("2026-01-31T12:34:56Z") != nil)
         #expect(Timestamp.parse("31/01/2026") == nil)
+        // Every field is zero-padded to its width.
+        #expect(Timestamp.format(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000000Z")
+        #expect(Timestamp.format(try #require(Timestamp.parse("2026-02-03T04:05:06.000007Z"))) == "2026-02-03T04:05:06.000007Z")
+        #expect(Timestamp.format(Date(timeIntervalSince1970: -0.5)) == "1969-12-31T23:59:59.500000Z")
     }
 }
 

@@ -7,21 +7,35 @@ import Foundation
 /// milliseconds, and a timestamp that a client sends back (an `asOf`, a cursor) must name
 /// exactly the microsecond PostgreSQL stored.
 public enum Timestamp {
-    /// Formats a date as `2026-01-31T12:00:00.123456Z`.
+    /// Formats a date as `2026-01-31T12:00:00.123456Z`; years 0 to 9999, all that RFC 3339 writes.
     public static func format(_ date: Date) -> String {
         let totalMicros = (date.timeIntervalSince1970 * 1_000_000).rounded()
         var seconds = time_t((totalMicros / 1_000_000).rounded(.down))
         let micros = Int(totalMicros - Double(seconds) * 1_000_000)
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        // By hand: String(format:) dominated the cost of writing thousands of events at once.
-        func padded(_ value: Int, _ width: Int) -> String {
-            let digits = String(value)
-            return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+        // Digits written into one 27-byte buffer: String(format:), and later a concatenation of
+        // padded pieces, dominated the cost of writing thousands of timestamps at once.
+        return String(unsafeUninitializedCapacity: 27) { bytes in
+            var offset = 0
+            func put(_ value: Int, width: Int) {
+                var rest = value
+                for index in stride(from: offset + width - 1, through: offset, by: -1) {
+                    bytes[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+                offset += width
+            }
+            func put(_ separator: Unicode.Scalar) {
+                bytes[offset] = UInt8(ascii: separator)
+                offset += 1
+            }
+            put(Int(parts.tm_year) + 1900, width: 4); put("-"); put(Int(parts.tm_mon) + 1, width: 2); put("-")
+            put(Int(parts.tm_mday), width: 2); put("T"); put(Int(parts.tm_hour), width: 2); put(":")
+            put(Int(parts.tm_min), width: 2); put(":"); put(Int(parts.tm_sec), width: 2); put(".")
+            put(micros, width: 6); put("Z")
+            return offset
         }
-        return padded(Int(parts.tm_year) + 1900, 4) + "-" + padded(Int(parts.tm_mon) + 1, 2) + "-" + padded(Int(parts.tm_mday), 2)
-            + "T" + padded(Int(parts.tm_hour), 2) + ":" + padded(Int(parts.tm_min), 2) + ":" + padded(Int(parts.tm_sec), 2)
-            + "." + padded(micros, 6) + "Z"
     }
 
     /// The date rounded to the microsecond, the precision PostgreSQL and the wire keep, so that a
