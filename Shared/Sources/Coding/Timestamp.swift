@@ -30,7 +30,9 @@ public enum Timestamp {
                 bytes[offset] = UInt8(ascii: separator)
                 offset += 1
             }
-            put(Int(parts.tm_year) + 1900, width: 4); put("-"); put(Int(parts.tm_mon) + 1, width: 2); put("-")
+            // RFC 3339 has no other years; a date outside them is written as the nearest one it has
+            // rather than trapping on a negative digit.
+            put(min(max(Int(parts.tm_year) + 1900, 0), 9999), width: 4); put("-"); put(Int(parts.tm_mon) + 1, width: 2); put("-")
             put(Int(parts.tm_mday), width: 2); put("T"); put(Int(parts.tm_hour), width: 2); put(":")
             put(Int(parts.tm_min), width: 2); put(":"); put(Int(parts.tm_sec), width: 2); put(".")
             put(micros, width: 6); put("Z")
