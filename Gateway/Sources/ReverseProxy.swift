@@ -8,7 +8,8 @@ import NIOPosix
 import Shared
 
 /// Forwards a request to the member that owns its path and streams the answer back: bodies
-/// flow through in both directions without being held in memory, connections to upstreams are
+/// flow through in both directions without being held in memory (the request body is taken back
+/// from the upstream client before the answer is done: `ReclaimableRequestBody`), connections to upstreams are
 /// pooled, and failures become problems: 504 when the upstream is too slow, 503 when it is
 /// stopped or not deployed, 502 when it answers nonsense.
 struct ReverseProxy: Sendable {
@@ -32,27 +33,40 @@ struct ReverseProxy: Sendable {
         var upstreamRequest = HTTPClientRequest(url: baseURL + (request.uri.string.hasPrefix("/") ? request.uri.string : "/" + request.uri.string))
         upstreamRequest.method = HTTPMethod(rawValue: request.method.rawValue)
         upstreamRequest.headers = ForwardedHeaders.upstream(from: request, context: context)
-        if let body = Self.body(of: request) { upstreamRequest.body = body }
+        let body = Self.bodyLength(of: request).map { length in
+            let body = ReclaimableRequestBody(request.body)
+            upstreamRequest.body = body.upstreamBody(length: length)
+            return body
+        }
 
         let response: HTTPClientResponse
         do {
             response = try await client.execute(upstreamRequest, timeout: .init(timeout))
         } catch {
+            await body?.reclaim()
             throw Self.problem(for: error, service: service, logger: context.logger)
         }
         return Response(
             status: .init(code: Int(response.status.code), reasonPhrase: response.status.reasonPhrase),
             headers: ForwardedHeaders.downstream(from: response.headers),
-            body: ResponseBody(asyncSequence: response.body))
+            body: ResponseBody { writer in
+                do {
+                    try await writer.write(response.body)
+                    try await writer.finish(nil)
+                } catch {
+                    await body?.reclaim()
+                    throw error
+                }
+                await body?.reclaim()
+            })
     }
 
-    /// The request body as a stream to forward, or `nil` when the request has none.
-    private static func body(of request: Request) -> HTTPClientRequest.Body? {
+    /// The length of the request body to forward, or `nil` when the request has none.
+    private static func bodyLength(of request: Request) -> HTTPClientRequest.Body.Length? {
         if let length = request.headers[.contentLength].flatMap(Int64.init) {
-            return length > 0 ? .stream(request.body, length: .known(length)) : nil
+            return length > 0 ? .known(length) : nil
         }
-        guard request.headers[.transferEncoding] != nil else { return nil }
-        return .stream(request.body, length: .unknown)
+        return request.headers[.transferEncoding] != nil ? .unknown : nil
     }
 
     private static func hasDotSegments(_ path: String) -> Bool {

@@ -59,27 +59,40 @@ public final class FleetProcess: Sendable {
     /// Waits for the process to exit and returns its exit code (128 + n for a signal n).
     public func waitForExit() -> Int32 {
         if let status = exitStatus.withLock({ $0 }) { return status }
-        let raw = LocalProcess.wait(for: pid)
-        let code = raw & 0x7f == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f)
+        let code = Self.exitCode(waitStatus: LocalProcess.wait(for: pid))
         exitStatus.withLock { $0 = code }
         return code
     }
 
-    /// Stops the process (SIGTERM, then SIGKILL after a while) and waits for it.
+    /// Stops the process (SIGTERM, then SIGKILL after a while) and waits for it. A process that
+    /// had already ended by itself (a crash, say) has its output printed, since the test that
+    /// started it sees only refused or cut-off connections.
     public func stop() {
         guard exitStatus.withLock({ $0 }) == nil else { return }
+        var early: Int32 = 0
+        if waitpid(pid, &early, WNOHANG) == pid {
+            let code = Self.exitCode(waitStatus: early)
+            exitStatus.withLock { $0 = code }
+            print("\(name) (port \(port)) ended by itself with exit code \(code) before its test stopped it; it printed:\n\(output)")
+            return
+        }
         signal(SIGTERM)
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid {
-                exitStatus.withLock { $0 = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f) }
+                exitStatus.withLock { $0 = Self.exitCode(waitStatus: status) }
                 return
             }
             usleep(20_000)
         }
         signal(SIGKILL)
         _ = waitForExit()
+    }
+
+    /// The exit code in a `waitpid` status, 128 + n for a signal n as shells write it.
+    private static func exitCode(waitStatus status: Int32) -> Int32 {
+        status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 
     private func waitUntilLive() async throws {
@@ -91,7 +104,7 @@ public final class FleetProcess: Sendable {
             }
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid {
-                exitStatus.withLock { $0 = (status >> 8) & 0xff }
+                exitStatus.withLock { $0 = Self.exitCode(waitStatus: status) }
                 throw LocalProcessError(command: name, output: output)
             }
             try await Task.sleep(for: .milliseconds(100))

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import Shared
+import TestSupport
 
 /// A small HTTP client for end-to-end tests: JSON in, status and JSON (or bytes) out.
 struct JSONClient: Sendable {
@@ -30,9 +31,14 @@ struct JSONClient: Sendable {
             request.headers.add(name: "Content-Type", value: contentType ?? "application/octet-stream")
             request.body = .bytes(ByteBuffer(data: body))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
-        let bytes = try await response.body.collect(upTo: 32 << 20)
-        return Answer(status: Int(response.status.code), headers: response.headers, body: Data(buffer: bytes))
+        // A failed exchange names its request: a journey makes dozens, all on one line of the test.
+        do {
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+            let bytes = try await response.body.collect(upTo: 32 << 20)
+            return Answer(status: Int(response.status.code), headers: response.headers, body: Data(buffer: bytes))
+        } catch {
+            throw HarnessError("\(method) \(path) failed: \(error)")
+        }
     }
 
     /// Repeats a request until its answer satisfies `done` (for effects that travel by event).

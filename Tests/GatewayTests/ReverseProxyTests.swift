@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import NIOPosix
 import Shared
 import TestSupport
 import Testing
@@ -33,6 +34,8 @@ import Testing
             }
             return "\(count) \(hash.finalize().map { String(format: "%02x", $0) }.joined())"
         }
+        // Refuses from the head alone, before the body has arrived, as an authorisation check does.
+        router.post("/ledger/refuse") { _, _ in Response(status: .forbidden) }
         router.get("/ledger/download") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/octet-stream"], body: ResponseBody { writer in
                 let chunk = ByteBuffer(repeating: 0x61, count: 64 << 10)
@@ -104,6 +107,49 @@ import Testing
             }
             #expect(count == 10 << 20)
             #expect(intact)
+        }
+    }
+
+    @Test func anUpstreamThatAnswersBeforeTheBodyArrivesLeavesTheConnectionReadyForTheNextRequest() async throws {
+        let upstream = try await Self.startUpstream()
+        defer { Task { await upstream.stop() } }
+        try await Self.withGateway(upstreams: ["azora-ledger": upstream.url], signedIn: false) { client in
+            let token = try await Self.key.token()
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connect(host: "127.0.0.1", port: try #require(client.port)) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    }
+                }
+            try await withTimeLimit(.seconds(20), orThrow: HarnessError("no answer within 20 s")) {
+                try await channel.executeThenClose { inbound, outbound in
+                    var received = inbound.makeAsyncIterator()
+                    var text = ""
+                    // The head only: the upstream refuses it while the gateway still waits for the body.
+                    try await outbound.write(ByteBuffer(string: """
+                        POST /ledger/refuse HTTP/1.1\r
+                        Host: localhost\r
+                        Authorization: Bearer \(token)\r
+                        Content-Length: 5\r
+                        \r
+
+                        """))
+                    while !text.contains("\r\n\r\n"), let chunk = try await received.next() { text += String(buffer: chunk) }
+                    #expect(text.hasPrefix("HTTP/1.1 403 Forbidden\r\n"))
+
+                    // The body arrives late, and the same connection carries the next request.
+                    text = ""
+                    try await outbound.write(ByteBuffer(string: """
+                        12345GET /ledger/echo-headers HTTP/1.1\r
+                        Host: localhost\r
+                        Authorization: Bearer \(token)\r
+                        \r
+
+                        """))
+                    while !text.contains("x-forwarded-for"), let chunk = try await received.next() { text += String(buffer: chunk) }
+                    #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(text)")
+                }
+            }
         }
     }
 
