@@ -193,4 +193,46 @@ import TestSupport
             #expect(events.dropLast().last?.contains("\"usage\"") == true, "the usage chunk was asked for")
         }
     }
+
+    /// A client that leaves in the middle of a stream has its call recorded as cancelled, once.
+    @Test func aClientThatLeavesMidStreamIsRecordedAsCancelled() async throws {
+        let fake = try await FakeOpenAI.start()
+        defer { Task { await fake.stop() } }
+        try await H.run { h in
+            try await h.deploy("leaver", on: fake)
+            // Spaced out, so that the orchestrator writes again after its first write to the
+            // closed connection (which the kernel may still accept) has been refused by the peer.
+            fake.script = [.stream(["One", " two", " three", " four", " five"], gap: .milliseconds(100), holdAfterFirst: true)]
+            let port = try #require(h.client.port)
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/chat/completions")
+            request.method = .POST
+            request.headers.add(name: "Authorization", value: "Bearer \(h.learner)")
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(data: try JSONSerialization.data(withJSONObject: H.chat("leaver", stream: true))))
+
+            // The client reads the first event, which the upstream sent before it held, then leaves.
+            let reader = Task {
+                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+                var text = ""
+                for try await buffer in response.body {
+                    text += String(buffer: buffer)
+                    if text.contains("One") { return text }
+                }
+                return text
+            }
+            #expect(try await reader.value.contains("data: "))
+            // The orchestrator finds the client gone when it writes the next event.
+            fake.release()
+
+            var cancelled: Int?, seen = ""
+            for _ in 0..<100 where cancelled == nil {
+                let metrics = try await h.send(.get, "/ai-orchestrator/metrics", token: h.admin)
+                let deployment = (metrics.json["deployments"] as? [[String: Any]])?.first { $0["name"] as? String == "leaver" }
+                cancelled = (deployment?["errorsByKind"] as? [String: Any])?["cancelled"] as? Int
+                seen = "\(deployment ?? [:])"
+                if cancelled == nil { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(cancelled == 1, "\(seen)")
+        }
+    }
 }

@@ -3,8 +3,9 @@ import NIOCore
 import Shared
 
 /// An upstream's event stream, read as its bytes arrive and translated to `StreamPart`s one
-/// event at a time: nothing is buffered beyond the read in hand, so each chunk reaches the
-/// client as soon as the upstream sends it, and a slow client slows the upstream's reads.
+/// event at a time: nothing is buffered here beyond the read in hand (the response's
+/// `ReadAhead` holds at most a few parts more), so each chunk reaches the client as soon as the
+/// upstream sends it, and a slow client slows the upstream's reads.
 ///
 /// Reads are sequential (the stream's consumer pulls one part at a time), which is why the
 /// mutable state needs no lock.

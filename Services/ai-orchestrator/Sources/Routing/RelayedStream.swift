@@ -1,11 +1,11 @@
 import Foundation
 
 /// A deployment's stream as the client reads it: the first part (already read, which decided
-/// that this deployment answers), then each further part pulled from the upstream when the
-/// client is ready for it, with no task or buffer in between; once the stream ends, however it
-/// ends, `finished` is told the outcome and the usage, exactly once.
+/// that this deployment answers), then each further part pulled from the upstream when it is
+/// asked for; once the stream ends, however it ends, `finished` is told the outcome and the
+/// usage, exactly once.
 ///
-/// One reader only: the response writer iterates it from one task (hence the unchecked box).
+/// One reader only: the response's read-ahead iterates it from one task (hence the unchecked box).
 struct RelayedStream: AsyncSequence, Sendable {
     typealias Element = StreamPart
 
