@@ -47,8 +47,11 @@ import W3CTraceContext
     static func client(_ server: LocalServer, credentials: ServiceCredentials? = nil, breaker: CircuitBreaker = CircuitBreaker())
         -> PeerClient
     {
+        // A generous time limit: no test here is about it, and at the suite's start, with every
+        // suite starting at once on 2 cores, a call once took longer than 2 s (the test failed
+        // as "cannot be reached").
         PeerClient(name: "azora-ledger", baseURL: server.url, credentials: credentials, breaker: breaker,
-                   timeout: .seconds(2), retry: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(5)),
+                   timeout: .seconds(15), retry: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(5)),
                    logger: TestLogger.make("peer"))
     }
 

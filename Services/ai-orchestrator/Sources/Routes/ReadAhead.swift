@@ -22,11 +22,15 @@ final class ReadAhead<Element: Sendable>: Sendable {
         case open
         case ended
         case failed(any Error)
+
+        var hasEnded: Bool {
+            if case .ended = self { true } else { false }
+        }
     }
 
     private struct State {
         var ready: [Element] = []
-        var source = Progress.open
+        var progress = Progress.open
         /// The taker stopped: the puller stops too.
         var closed = false
         var waitingTaker: CheckedContinuation<Void, Never>?
@@ -60,14 +64,14 @@ final class ReadAhead<Element: Sendable>: Sendable {
     func take() async throws -> Batch {
         while true {
             let taken: Result<Batch, any Error>? = state.withLock { state in
-                switch state.source {
+                switch state.progress {
                 case .open where state.ready.isEmpty:
                     return nil
                 case .failed(let error) where state.ready.isEmpty:
                     return .failure(error)
                 default:
-                    let batch = Batch(elements: state.ready, isLast: { if case .ended = state.source { true } else { false } }())
-                    state.ready.removeAll(keepingCapacity: true)
+                    let batch = Batch(elements: state.ready, isLast: state.progress.hasEnded)
+                    state.ready = []
                     state.waitingPuller.take()?.resume()
                     return .success(batch)
                 }
@@ -75,7 +79,7 @@ final class ReadAhead<Element: Sendable>: Sendable {
             if let taken { return try taken.get() }
             await withCheckedContinuation { continuation in
                 state.withLock { state in
-                    if case .open = state.source, state.ready.isEmpty {
+                    if case .open = state.progress, state.ready.isEmpty {
                         state.waitingTaker = continuation
                     } else {
                         continuation.resume()
@@ -116,9 +120,9 @@ final class ReadAhead<Element: Sendable>: Sendable {
         return state.withLock { !$0.closed }
     }
 
-    private func end(_ source: Progress) {
+    private func end(_ progress: Progress) {
         state.withLock { state in
-            state.source = source
+            state.progress = progress
             state.waitingTaker.take()?.resume()
         }
     }
