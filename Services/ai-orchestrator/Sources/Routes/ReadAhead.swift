@@ -9,7 +9,8 @@ import Synchronization
 /// arrives alone still goes out at once. At most `limit` elements wait, so a client that reads
 /// slowly still slows the reads from the upstream.
 ///
-/// One puller (`pull(from:)`) and one taker (`take()`), each in its own task.
+/// One puller (`pull(from:)`) and one taker (`take()`), each in its own task. A waiting side is
+/// resumed after the lock is let go, as `WakeupSignal` does.
 final class ReadAhead<Element: Sendable>: Sendable {
     /// What `take()` hands over: the elements that were ready, and whether the source ended
     /// after them (so that the taker can write its own ending with them).
@@ -63,19 +64,19 @@ final class ReadAhead<Element: Sendable>: Sendable {
     /// - Throws: the source's failure, once the elements before it have been taken.
     func take() async throws -> Batch {
         while true {
-            let taken: Result<Batch, any Error>? = state.withLock { state in
+            let (taken, puller) = state.withLock { state -> (Result<Batch, any Error>?, CheckedContinuation<Void, Never>?) in
                 switch state.progress {
                 case .open where state.ready.isEmpty:
-                    return nil
+                    return (nil, nil)
                 case .failed(let error) where state.ready.isEmpty:
-                    return .failure(error)
+                    return (.failure(error), nil)
                 default:
                     let batch = Batch(elements: state.ready, isLast: state.progress.hasEnded)
                     state.ready = []
-                    state.waitingPuller.take()?.resume()
-                    return .success(batch)
+                    return (.success(batch), state.waitingPuller.take())
                 }
             }
+            puller?.resume()
             if let taken { return try taken.get() }
             await withCheckedContinuation { continuation in
                 state.withLock { state in
@@ -91,21 +92,22 @@ final class ReadAhead<Element: Sendable>: Sendable {
 
     /// The taker stops taking: the puller stops at its next element.
     func close() {
-        state.withLock { state in
+        let puller = state.withLock { state in
             state.closed = true
-            state.waitingPuller.take()?.resume()
+            return state.waitingPuller.take()
         }
+        puller?.resume()
     }
 
     /// Hands an element over; waits while `limit` are waiting already.
     /// - Returns: false once the taker has closed.
     private func put(_ element: Element) async -> Bool {
-        let isFull: Bool? = state.withLock { state in
-            guard !state.closed else { return nil }
+        let (isFull, taker) = state.withLock { state -> (Bool?, CheckedContinuation<Void, Never>?) in
+            guard !state.closed else { return (nil, nil) }
             state.ready.append(element)
-            state.waitingTaker.take()?.resume()
-            return state.ready.count >= limit
+            return (state.ready.count >= limit, state.waitingTaker.take())
         }
+        taker?.resume()
         guard let isFull else { return false }
         guard isFull else { return true }
         await withCheckedContinuation { continuation in
@@ -121,9 +123,10 @@ final class ReadAhead<Element: Sendable>: Sendable {
     }
 
     private func end(_ progress: Progress) {
-        state.withLock { state in
+        let taker = state.withLock { state in
             state.progress = progress
-            state.waitingTaker.take()?.resume()
+            return state.waitingTaker.take()
         }
+        taker?.resume()
     }
 }
