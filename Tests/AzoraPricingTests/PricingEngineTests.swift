@@ -187,8 +187,8 @@ import Testing
 }
 
 extension PricingEngineTests {
-    /// The hand-built JSON of a quote is exactly what its Codable form writes, and reads back
-    /// to the same priced cart.
+    /// The hand-built JSON of a quote is exactly what its Codable form writes, its directly
+    /// written text is exactly that value's text, and it reads back to the same priced cart.
     @Test func theHandWrittenJSONMatchesTheCodableForm() throws {
         var inputs = Self.inputs(["course:a": 10_000, "course:b": 5_000])
         inputs.products[ProductRef("course:b")!] = .init(title: "Say \"hi\" \\ / é\n", category: nil)
@@ -201,6 +201,7 @@ extension PricingEngineTests {
         let viaCodable = try JSONCoding.makeDecoder().decode(JSONValue.self, from: JSONCoding.makeEncoder().encode(priced))
         #expect(priced.jsonValue == viaCodable)
         let text = JSONText.write(priced.jsonValue)
+        #expect(priced.jsonText == text)
         #expect(try JSONCoding.makeDecoder().decode(PricedCart.self, from: Data(text.utf8)) == priced)
     }
 }

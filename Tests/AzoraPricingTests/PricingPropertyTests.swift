@@ -40,6 +40,7 @@ import TestSupport
                 #expect(left == line.total && line.total >= 0)
             }
             #expect(try PricingEngine.price(cart, inputs: inputs, now: Self.now) == quote, "the same inputs give the same quote")
+            #expect(quote.jsonText == JSONText.write(quote.jsonValue), "the quote's document is written as its JSON value reads")
         }
         #expect(priced > 200, "most generated carts can be priced")
     }

@@ -54,6 +54,13 @@ import TestSupport
             #expect(try await pricing.send(.post, "\(path)/redeem", json: ["paymentId": "pay_1"], as: pricing.service).status == .ok)
             let again = try await pricing.send(.post, "\(path)/redeem", json: ["paymentId": "pay_2"], as: pricing.service)
             #expect(again.status == .conflict && again.code == "quote_already_redeemed")
+            // A payment pays one quote: another quote redeemed with it is refused, and its coupon use is not consumed.
+            let other = try await pricing.quote([("course:sql", 1)], coupons: ["WELCOME5"], as: try await pricing.user())
+            let otherPath = "/pricing/quotes/\(other["id"]!)"
+            let reused = try await pricing.send(.post, "\(otherPath)/redeem", json: ["paymentId": "pay_1"], as: pricing.service)
+            #expect(reused.status == .conflict && reused.code == "payment_already_used", "\(reused.text)")
+            #expect(reused.text.contains("paymentId"))
+            #expect(try await pricing.send(.get, otherPath, as: pricing.service)["status"] == "open")
             let coupon = try await pricing.send(.get, "/pricing/coupons/WELCOME5", as: pricing.admin)
             #expect(coupon.int("redemptions") == 1)
             let events = try await pricing.bus.waitForEvents(ofType: "pricing.quote.redeemed")

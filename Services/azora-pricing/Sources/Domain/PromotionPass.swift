@@ -6,7 +6,7 @@ import Shared
 enum PromotionPass {
     static func apply(_ promotions: [Promotion], to sheet: inout Worksheet) {
         // Each promotion's offer, line by line, computed on the lines as they stand.
-        var offers: [(promotion: Promotion, discounts: [Int: Int64], terms: String)] = []
+        var offers: [(promotion: Promotion, discounts: [LineOffer], terms: String)] = []
         let refs = sheet.lines.map(\.ref.description)
         for promotion in promotions {
             switch offer(promotion, sheet) {
@@ -14,19 +14,21 @@ enum PromotionPass {
             case .doesNotQualify(let reason): sheet.note(.promotion, promotion.id.lowercasedText, applied: false, reason)
             }
         }
-        var winner: [Int: (promotion: Int, amount: Int64)] = [:]
+        // The winning offer of each line, by position in `offers`.
+        var winner = [(offer: Int, amount: Int64)?](repeating: nil, count: sheet.lines.count)
         for (position, offer) in offers.enumerated() {
-            for (line, amount) in offer.discounts where amount > (winner[line]?.amount ?? 0) {
-                winner[line] = (position, amount)
+            for discount in offer.discounts where discount.amount > (winner[discount.line]?.amount ?? 0) {
+                winner[discount.line] = (position, discount.amount)
             }
         }
         for (position, offer) in offers.enumerated() {
-            let won = winner.filter { $0.value.promotion == position }.keys.sorted()
+            // Lines are in cart order already: `offer` goes through them in order.
+            let won = offer.discounts.filter { winner[$0.line]?.offer == position }.map(\.line)
+            let lost = offer.discounts.filter { winner[$0.line]?.offer != position }.map(\.line)
             let ref = offer.promotion.id.lowercasedText
             for line in won {
                 sheet.lines[line].discount(winner[line]!.amount, source: .promotion, ref: ref, name: offer.promotion.name)
             }
-            let lost = offer.discounts.keys.filter { !won.contains($0) }.sorted()
             let names = { (lines: [Int]) in lines.map { refs[$0] }.joined(separator: ", ") }
             if won.isEmpty {
                 sheet.note(.promotion, ref, applied: false, lost.isEmpty
@@ -40,8 +42,14 @@ enum PromotionPass {
         }
     }
 
+    /// What a promotion would take off one line (by its index in the cart).
+    private struct LineOffer {
+        let line: Int
+        let amount: Int64
+    }
+
     private enum Offer {
-        case qualifies([Int: Int64], terms: String)
+        case qualifies([LineOffer], terms: String)
         case doesNotQualify(String)
     }
 
@@ -49,8 +57,8 @@ enum PromotionPass {
         let covered = sheet.lines.indices.filter { sheet.lines[$0].isNetPrice == false
             && promotion.covers(sheet.lines[$0].ref, category: sheet.lines[$0].category) }
         let name = "'\(promotion.name)'"
-        func percentOff(_ bps: Int, _ lines: [Int]) -> [Int: Int64] {
-            Dictionary(uniqueKeysWithValues: lines.map { ($0, MinorUnits.share(of: sheet.lines[$0].running, bps: bps)) })
+        func percentOff(_ bps: Int, _ lines: [Int]) -> [LineOffer] {
+            lines.map { LineOffer(line: $0, amount: MinorUnits.share(of: sheet.lines[$0].running, bps: bps)) }
         }
         switch promotion.rule {
         case .flashSale(let bps):

@@ -114,8 +114,13 @@ struct QuoteView: ResponseEncodable, JSONTextConvertible, Sendable {
     /// The quote's own members, then the priced cart's document text without its opening brace:
     /// one object, since the two share no member name.
     var jsonText: String {
-        guard let pricedDocument, pricedDocument.hasPrefix("{"), pricedDocument.count > 2 else { return JSONText.write(jsonValue) }
-        return JSONText.write(.object(ownMembers)).dropLast() + "," + pricedDocument.dropFirst()
+        let priced = pricedDocument ?? quote.priced.jsonText
+        var text = JSONText.write(.object(ownMembers))
+        text.removeLast()
+        // Appended as a Substring: `+` on substrings counts the characters of the whole document first.
+        text.append(",")
+        text.append(contentsOf: priced.dropFirst())
+        return text
     }
 
     /// Everything but the priced cart.
@@ -140,4 +145,4 @@ struct QuoteView: ResponseEncodable, JSONTextConvertible, Sendable {
     }
 }
 
-extension PricedCart: ResponseEncodable, JSONValueConvertible {}
+extension PricedCart: ResponseEncodable, JSONTextConvertible {}

@@ -23,7 +23,7 @@ struct QuoteBook: Sendable {
         let signature = try signer.sign(Quote.signedText(id: id, buyerId: buyer.id, priced: priced, expiresAt: expiresAt))
         let quote = Quote(id: id, buyerId: buyer.id, createdAt: createdAt, expiresAt: expiresAt, priced: priced, signature: signature,
                           status: .open)
-        let document = JSONText.write(priced.jsonValue)
+        let document = priced.jsonText
         // One statement, so one round trip, and atomic: the quote and the variants together.
         try await database.execute("""
             WITH quote AS (
