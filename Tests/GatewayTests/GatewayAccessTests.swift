@@ -96,6 +96,20 @@ import Testing
         }
     }
 
+    /// The fleet's public routes are those its READMEs name, and only for the methods listed.
+    @Test func theFleetsPublicRoutesAreTheCataloguesTheKeysAndTheWaysIn() {
+        let fleet = PublicRoutes.fleet
+        for (method, path) in [(HTTPRequest.Method.get, "/pricing/quote-keys"), (.get, "/.well-known/jwks.json"),
+                               (.get, "/.well-known/certificate-keys.json"), (.get, "/courses/7d3c/reviews"),
+                               (.post, "/certificates/verify"), (.post, "/webhooks/stripe"), (.get, "/users/42/avatar")] {
+            #expect(fleet.contains(method: method, path: path), "\(method) \(path)")
+        }
+        for (method, path) in [(HTTPRequest.Method.post, "/pricing/quote"), (.post, "/courses"), (.delete, "/courses/7d3c/reviews"),
+                               (.get, "/users/42"), (.post, "/users/42/avatar"), (.get, "/auth/sessions")] {
+            #expect(!fleet.contains(method: method, path: path), "\(method) \(path)")
+        }
+    }
+
     static let threePerMinute = #"[{"name":"everything","limit":3,"windowSeconds":60,"routes":["/**"]},"#
         + #"{"name":"login","limit":2,"windowSeconds":60,"routes":["POST /auth/login"]}]"#
 

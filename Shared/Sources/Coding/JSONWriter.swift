@@ -4,7 +4,8 @@
 ///
 /// The writer does not sort. A type whose text must be what `JSONText.write` gives for its
 /// `jsonValue` (sorted keys) names its members in sorted order, and a test holds the two equal.
-/// Strings and numbers are written as `JSONText` writes them.
+/// Strings are escaped as `JSONText` escapes them; integers are written exactly (`JSONText`, which
+/// holds numbers as `Double`, agrees below 2^53).
 public struct JSONWriter {
     public private(set) var bytes: [UInt8] = []
     /// Just after an opening bracket or a key: the next value takes no comma before it.

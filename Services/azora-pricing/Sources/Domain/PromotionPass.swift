@@ -22,7 +22,7 @@ enum PromotionPass {
             }
         }
         for (position, offer) in offers.enumerated() {
-            // Lines are in cart order already: `offer` goes through them in order.
+            // `offer` lists a promotion's lines in cart order, so `won` and `lost` are in cart order too.
             let won = offer.discounts.filter { winner[$0.line]?.offer == position }.map(\.line)
             let lost = offer.discounts.filter { winner[$0.line]?.offer != position }.map(\.line)
             let ref = offer.promotion.id.lowercasedText
