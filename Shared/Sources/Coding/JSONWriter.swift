@@ -7,7 +7,7 @@
 /// Strings are escaped as `JSONText` escapes them; integers are written exactly (`JSONText`, which
 /// holds numbers as `Double`, agrees below 2^53).
 public struct JSONWriter {
-    public private(set) var bytes: [UInt8] = []
+    private var bytes: [UInt8] = []
     /// Just after an opening bracket or a key: the next value takes no comma before it.
     private var atStart = true
 
