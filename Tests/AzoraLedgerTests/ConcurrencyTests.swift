@@ -32,6 +32,29 @@ import Testing
         }
     }
 
+    /// Batches are written before their accounts are locked and decided again under the locks:
+    /// batches that each fit the wallet when they start, but not all together, are refused
+    /// whole once the wallet is spent, and the wallet's totals lose none of the others.
+    @Test func concurrentBatchesNeverTakeALimitedAccountPastItsLimit() async throws {
+        try await LedgerHarness.run { ledger in
+            let world = try await ledger.account(type: "equity")
+            let wallet = try await ledger.account(flags: ["debitsMustNotExceedCredits"])
+            let shop = try await ledger.account()
+            try await ledger.transfer(from: world, to: wallet, 1000)
+            // Each batch spends 100 in ten transfers: ten of the twenty-four fit.
+            let batches: [(HTTPRequest.Method, String, Any?)] = (0..<24).map { _ in
+                (.post, "/ledger/transfers/batch", ["transfers": (0..<10).map { _ in LedgerHarness.order(from: wallet, to: shop, 10) }])
+            }
+            let answers = try await ledger.sendConcurrently(batches, as: ledger.service)
+            #expect(answers.filter { $0.status == .created }.count == 10)
+            #expect(answers.filter { $0.status == .conflict }.allSatisfy { $0.code == "batch_refused" })
+            #expect(answers.filter { $0.status == .conflict }.count == 14)
+            #expect(try await ledger.balance(wallet).int("balance") == 0)
+            #expect(try await ledger.balance(shop).int("balance") == 1000)
+            #expect(try await ledger.integrity().json["ok"] as? Bool == true)
+        }
+    }
+
     /// The same transfer id sent many times at once is recorded once.
     @Test func aTransferIdRacingItselfIsAppliedOnce() async throws {
         try await LedgerHarness.run { ledger in

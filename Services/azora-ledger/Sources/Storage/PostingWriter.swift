@@ -1,10 +1,17 @@
 import Foundation
+import Metrics
 import Shared
 
-/// Applies commands to the books in one transaction: reads what they touch (locking the
-/// accounts, in id order so that concurrent writers never deadlock), runs the `PostingEngine`
-/// in memory, and writes every new transfer, entry, balance and event with one statement each.
-/// A group of a thousand transfers therefore costs about as much as a group of one.
+/// Applies commands to the books in one transaction: reads what they touch, runs the
+/// `PostingEngine` in memory, and writes every new transfer, entry, balance and event with one
+/// statement each. A group of a thousand transfers therefore costs about as much as a group of one.
+///
+/// Writers that touch the same accounts take turns on the accounts' row locks, always taken in
+/// id order so that they never deadlock. How long a writer holds them is what limits the
+/// ledger's throughput: a batch of random transfers locks nearly every account, so batches in
+/// flight together run one after another. Plain transfers are therefore written before the
+/// locks are taken (see `Plan.writesFirst`), and the locks are held only for the re-check, the
+/// accounts' new totals and the commit.
 struct PostingWriter: Sendable {
     let database: Database
     let outbox: Outbox
@@ -17,37 +24,84 @@ struct PostingWriter: Sendable {
         case allOrNothing
     }
 
+    /// When a transaction takes the accounts' locks.
+    private enum Plan {
+        /// Lock the accounts, decide, write: right for every command.
+        case locksFirst
+        /// Decide on the accounts as last committed, write the transfers, entries and events,
+        /// then lock the accounts and decide again on what they hold now. The same decisions
+        /// commit with the accounts' new totals; different ones (a limit reached meanwhile)
+        /// roll the transaction back to run again with `locksFirst`. Only for commands that
+        /// depend on nothing but the accounts (`LedgerCommand.dependsOnlyOnAccounts`): a
+        /// reversal or resolution also depends on transfers that a concurrent writer may record.
+        case writesFirst
+    }
+
+    /// The locked accounts changed a decision made before the locks.
+    private struct DecisionsChangedUnderLock: Error {}
+
     /// Applies the commands and returns one outcome per command, in order.
     func apply(_ commands: [LedgerCommand], _ atomicity: Atomicity) async throws -> [CommandOutcome] {
+        var plan = commands.allSatisfy(\.dependsOnlyOnAccounts) ? Plan.writesFirst : .locksFirst
         // Two writers may record the same new transfer id at once (a client retrying against two
         // replicas); the loser's insert fails on the primary key. Running again, it finds the
         // winner's transfer and answers with it, as for any repeat.
         var attempt = 1
         while true {
+            let thisPlan = plan
             do {
                 return try await database.transaction { transaction in
-                    try await apply(commands, atomicity, in: transaction)
+                    switch thisPlan {
+                    case .locksFirst: try await applyLockingFirst(commands, atomicity, in: transaction)
+                    case .writesFirst: try await applyWritingFirst(commands, atomicity, in: transaction)
+                    }
                 }
             } catch let error as PostgresError where error.sqlState == "23505" && attempt < 3 {
                 attempt += 1
+            } catch is DecisionsChangedUnderLock {
+                Counter(label: "ledger_decisions_changed_under_lock_total").increment()
+                plan = .locksFirst
             }
         }
     }
 
-    private func apply(_ commands: [LedgerCommand], _ atomicity: Atomicity, in transaction: Transaction) async throws
-        -> [CommandOutcome]
+    private func applyLockingFirst(_ commands: [LedgerCommand], _ atomicity: Atomicity, in transaction: Transaction)
+        async throws -> [CommandOutcome]
     {
-        let (books, now) = try await read(for: commands, in: transaction)
+        let (books, now) = try await read(for: commands, locking: true, in: transaction)
         var engine = PostingEngine(books: books, now: now)
         let outcomes = commands.map { engine.apply($0) }
-        let refused = outcomes.contains { if case .refused = $0 { true } else { false } }
-        if refused && atomicity == .allOrNothing { return outcomes }
-        try await write(engine, in: transaction)
+        if outcomes.containsRefusal && atomicity == .allOrNothing { return outcomes }
+        guard !engine.recorded.isEmpty else { return outcomes }
+        try await outbox.append(
+            selecting: LedgerEvents.selecting(engine.recorded, from: "recorded"),
+            with: "\(recordedChanges(engine)), totals AS (\(totalsUpdate(engine)))", in: transaction)
         return outcomes
     }
 
-    /// Reads (and locks) the part of the books the commands need, and the transaction's clock.
-    private func read(for commands: [LedgerCommand], in transaction: Transaction) async throws
+    private func applyWritingFirst(_ commands: [LedgerCommand], _ atomicity: Atomicity, in transaction: Transaction)
+        async throws -> [CommandOutcome]
+    {
+        let (books, now) = try await read(for: commands, locking: false, in: transaction)
+        var engine = PostingEngine(books: books, now: now)
+        let outcomes = commands.map { engine.apply($0) }
+        // A refusal made on the accounts as last committed writes nothing, so it needs no lock.
+        if outcomes.containsRefusal && atomicity == .allOrNothing { return outcomes }
+        guard !engine.recorded.isEmpty else { return outcomes }
+        try await outbox.append(
+            selecting: LedgerEvents.selecting(engine.recorded, from: "recorded"), with: recordedChanges(engine),
+            in: transaction)
+        var lockedBooks = books
+        lockedBooks.accounts = try await lockAccounts(Array(books.accounts.keys), in: transaction)
+        var recheck = PostingEngine(books: lockedBooks, now: now)
+        guard commands.map({ recheck.apply($0) }) == outcomes else { throw DecisionsChangedUnderLock() }
+        try await transaction.execute(totalsUpdate(recheck))
+        return outcomes
+    }
+
+    /// Reads the part of the books the commands need, and the transaction's clock; with
+    /// `locking`, locks the accounts before reading what was recorded on them.
+    private func read(for commands: [LedgerCommand], locking: Bool, in transaction: Transaction) async throws
         -> (PostingEngine.Books, now: Date)
     {
         var books = PostingEngine.Books()
@@ -69,10 +123,10 @@ struct PostingWriter: Sendable {
             books.transfers[transfer.id] = transfer
             accountIds.formUnion([transfer.debitAccountId, transfer.creditAccountId])
         }
-        // The transaction's clock comes with the locked rows, to save a round trip.
+        // The transaction's clock comes with the accounts, to save a round trip.
+        let lock: SQL = locking ? "ORDER BY id FOR UPDATE" : ""
         let rows = try await transaction.query("""
-            SELECT \(Account.columns), now() AS now FROM accounts WHERE id = ANY(\(Array(accountIds))::uuid[])
-            ORDER BY id FOR UPDATE
+            SELECT \(Account.columns), now() AS now FROM accounts WHERE id = ANY(\(Array(accountIds))::uuid[]) \(lock)
             """)
         for row in rows {
             let account = try Account(row: row)
@@ -81,7 +135,7 @@ struct PostingWriter: Sendable {
         let now: Date = if let row = rows.first { try row.decode("now") } else {
             try await transaction.queryFirst("SELECT now() AS now")?.decode("now") ?? Date()
         }
-        // Read after the locks: whatever a concurrent writer recorded on these accounts has committed.
+        // With the locks taken, whatever a concurrent writer recorded on these accounts has committed.
         for transfer in try await transfers(ordered, in: transaction) { books.transfers[transfer.id] = transfer }
         let pendingIds = commands.compactMap(\.pendingId)
         if !pendingIds.isEmpty {
@@ -110,15 +164,25 @@ struct PostingWriter: Sendable {
             .map(Transfer.init(row:))
     }
 
-    /// Writes what the engine recorded (transfers, entries, the accounts' new totals, events) in
-    /// one statement, so one round trip: a group commit of a few transfers spent most of its
-    /// time on the round trips of four.
-    private func write(_ engine: PostingEngine, in transaction: Transaction) async throws {
+    /// Locks the accounts, in id order, and reads them as they are now.
+    private func lockAccounts(_ ids: [UUID], in transaction: Transaction) async throws -> [UUID: Account] {
+        let rows = try await transaction.query(
+            "SELECT \(Account.columns) FROM accounts WHERE id = ANY(\(ids)::uuid[]) ORDER BY id FOR UPDATE")
+        var accounts: [UUID: Account] = [:]
+        for row in rows {
+            let account = try Account(row: row)
+            accounts[account.id] = account
+        }
+        return accounts
+    }
+
+    /// The transfers and entries the engine recorded, as the data-modifying `WITH` queries
+    /// `recorded` (returning the transfers, from which their events are written) and `posted`:
+    /// one statement with the events, so one round trip.
+    private func recordedChanges(_ engine: PostingEngine) -> SQL {
         let transfers = engine.recorded
-        guard !transfers.isEmpty else { return }
         let entries = engine.entries
-        let accounts = engine.touchedAccounts.compactMap { engine.books.accounts[$0] }
-        let changes: SQL = """
+        return """
             recorded AS (
                 INSERT INTO transfers (id, kind, debit_account_id, credit_account_id, amount, currency, code, metadata,
                                        pending_id, reversal_of, timeout_seconds, timeout_at, created_at)
@@ -135,14 +199,23 @@ struct PostingWriter: Sendable {
                 FROM unnest(\(entries.map(\.transferId))::uuid[], \(entries.map(\.accountId))::uuid[],
                             \(entries.map(\.change.debitsPosted))::bigint[], \(entries.map(\.change.creditsPosted))::bigint[],
                             \(entries.map(\.change.debitsPending))::bigint[], \(entries.map(\.change.creditsPending))::bigint[])
-                     AS e(transfer_id, account_id, dp, cp, dq, cq)),
-            totals AS (
-                UPDATE accounts SET debits_posted = t.dp, credits_posted = t.cp, debits_pending = t.dq, credits_pending = t.cq
-                FROM unnest(\(accounts.map(\.id))::uuid[], \(accounts.map(\.totals.debitsPosted))::bigint[],
-                            \(accounts.map(\.totals.creditsPosted))::bigint[], \(accounts.map(\.totals.debitsPending))::bigint[],
-                            \(accounts.map(\.totals.creditsPending))::bigint[]) AS t(id, dp, cp, dq, cq)
-                WHERE accounts.id = t.id)
+                     AS e(transfer_id, account_id, dp, cp, dq, cq))
             """
-        try await outbox.append(selecting: LedgerEvents.selecting(transfers, from: "recorded"), with: changes, in: transaction)
     }
+
+    /// Sets the new totals of the accounts the engine changed. The caller holds their locks.
+    private func totalsUpdate(_ engine: PostingEngine) -> SQL {
+        let accounts = engine.touchedAccounts.compactMap { engine.books.accounts[$0] }
+        return """
+            UPDATE accounts SET debits_posted = t.dp, credits_posted = t.cp, debits_pending = t.dq, credits_pending = t.cq
+            FROM unnest(\(accounts.map(\.id))::uuid[], \(accounts.map(\.totals.debitsPosted))::bigint[],
+                        \(accounts.map(\.totals.creditsPosted))::bigint[], \(accounts.map(\.totals.debitsPending))::bigint[],
+                        \(accounts.map(\.totals.creditsPending))::bigint[]) AS t(id, dp, cp, dq, cq)
+            WHERE accounts.id = t.id
+            """
+    }
+}
+
+private extension [CommandOutcome] {
+    var containsRefusal: Bool { contains { if case .refused = $0 { true } else { false } } }
 }
