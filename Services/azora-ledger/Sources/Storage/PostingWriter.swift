@@ -186,12 +186,12 @@ struct PostingWriter: Sendable {
             recorded AS (
                 INSERT INTO transfers (id, kind, debit_account_id, credit_account_id, amount, currency, code, metadata,
                                        pending_id, reversal_of, timeout_seconds, timeout_at, created_at)
-                SELECT * FROM unnest(\(transfers.map(\.id))::uuid[], \(transfers.map(\.kind.rawValue))::text[],
+                -- The engine creates every transfer at its `now`: one timestamp, not one per row.
+                SELECT *, \(engine.now)::timestamptz FROM unnest(\(transfers.map(\.id))::uuid[], \(transfers.map(\.kind.rawValue))::text[],
                     \(transfers.map(\.debitAccountId))::uuid[], \(transfers.map(\.creditAccountId))::uuid[],
                     \(transfers.map(\.amount))::bigint[], \(transfers.map(\.currency))::text[], \(transfers.map(\.code))::text[],
                     \(transfers.map(\.metadata))::jsonb[], \(transfers.map(\.pendingId))::uuid[], \(transfers.map(\.reversalOf))::uuid[],
-                    \(transfers.map(\.timeoutSeconds))::integer[], \(transfers.map(\.timeoutAt))::timestamptz[],
-                    \(transfers.map(\.createdAt))::timestamptz[])
+                    \(transfers.map(\.timeoutSeconds))::integer[], \(transfers.map(\.timeoutAt))::timestamptz[])
                 RETURNING *),
             posted AS (
                 INSERT INTO entries (transfer_id, account_id, debits_posted, credits_posted, debits_pending, credits_pending, created_at)
