@@ -68,11 +68,8 @@ struct PostingWriter: Sendable {
     private func applyLockingFirst(_ commands: [LedgerCommand], _ atomicity: Atomicity, in transaction: Transaction)
         async throws -> [CommandOutcome]
     {
-        let (books, now) = try await read(for: commands, locking: true, in: transaction)
-        var engine = PostingEngine(books: books, now: now)
-        let outcomes = commands.map { engine.apply($0) }
-        if outcomes.containsRefusal && atomicity == .allOrNothing { return outcomes }
-        guard !engine.recorded.isEmpty else { return outcomes }
+        let (_, engine, outcomes) = try await decide(commands, locking: true, in: transaction)
+        guard engine.hasWritesToKeep(outcomes, atomicity) else { return outcomes }
         try await outbox.append(
             selecting: LedgerEvents.selecting(engine.recorded, from: "recorded"),
             with: "\(recordedChanges(engine)), totals AS (\(totalsUpdate(engine)))", in: transaction)
@@ -82,21 +79,29 @@ struct PostingWriter: Sendable {
     private func applyWritingFirst(_ commands: [LedgerCommand], _ atomicity: Atomicity, in transaction: Transaction)
         async throws -> [CommandOutcome]
     {
-        let (books, now) = try await read(for: commands, locking: false, in: transaction)
-        var engine = PostingEngine(books: books, now: now)
-        let outcomes = commands.map { engine.apply($0) }
-        // A refusal made on the accounts as last committed writes nothing, so it needs no lock.
-        if outcomes.containsRefusal && atomicity == .allOrNothing { return outcomes }
-        guard !engine.recorded.isEmpty else { return outcomes }
+        let (booksAsRead, engine, outcomes) = try await decide(commands, locking: false, in: transaction)
+        // Outcomes decided on the accounts as last committed that write nothing need no lock.
+        guard engine.hasWritesToKeep(outcomes, atomicity) else { return outcomes }
         try await outbox.append(
             selecting: LedgerEvents.selecting(engine.recorded, from: "recorded"), with: recordedChanges(engine),
             in: transaction)
-        var lockedBooks = books
-        lockedBooks.accounts = try await lockAccounts(Array(books.accounts.keys), in: transaction)
-        var recheck = PostingEngine(books: lockedBooks, now: now)
+        // The books as read, not the engine's: those already hold the transfers just recorded.
+        var lockedBooks = booksAsRead
+        lockedBooks.accounts = try await lockAccounts(Array(booksAsRead.accounts.keys), in: transaction)
+        var recheck = PostingEngine(books: lockedBooks, now: engine.now)
         guard commands.map({ recheck.apply($0) }) == outcomes else { throw DecisionsChangedUnderLock() }
         try await transaction.execute(totalsUpdate(recheck))
         return outcomes
+    }
+
+    /// Reads the books and applies the commands to them in memory.
+    private func decide(_ commands: [LedgerCommand], locking: Bool, in transaction: Transaction) async throws
+        -> (booksAsRead: PostingEngine.Books, engine: PostingEngine, outcomes: [CommandOutcome])
+    {
+        let (books, now) = try await read(for: commands, locking: locking, in: transaction)
+        var engine = PostingEngine(books: books, now: now)
+        let outcomes = commands.map { engine.apply($0) }
+        return (books, engine, outcomes)
     }
 
     /// Reads the part of the books the commands need, and the transaction's clock; with
@@ -216,6 +221,11 @@ struct PostingWriter: Sendable {
     }
 }
 
-private extension [CommandOutcome] {
-    var containsRefusal: Bool { contains { if case .refused = $0 { true } else { false } } }
+private extension PostingEngine {
+    /// Whether the outcomes of the commands it applied leave anything to write: all or nothing
+    /// writes nothing once one is refused.
+    func hasWritesToKeep(_ outcomes: [CommandOutcome], _ atomicity: PostingWriter.Atomicity) -> Bool {
+        let refused = outcomes.contains { if case .refused = $0 { true } else { false } }
+        return !(refused && atomicity == .allOrNothing) && !recorded.isEmpty
+    }
 }
