@@ -141,6 +141,8 @@ struct PostingWriter: Sendable {
             try await transaction.queryFirst("SELECT now() AS now")?.decode("now") ?? Date()
         }
         // With the locks taken, whatever a concurrent writer recorded on these accounts has committed.
+        // Without them, a transfer recorded meanwhile under one of these ids fails this writer's
+        // insert on the primary key, and `apply` runs again to find it.
         for transfer in try await transfers(ordered, in: transaction) { books.transfers[transfer.id] = transfer }
         let pendingIds = commands.compactMap(\.pendingId)
         if !pendingIds.isEmpty {
