@@ -87,7 +87,7 @@ struct PostingWriter: Sendable {
             in: transaction)
         // The books as read, not the engine's: those already hold the transfers just recorded.
         var lockedBooks = booksAsRead
-        lockedBooks.accounts = try await lockAccounts(Array(booksAsRead.accounts.keys), in: transaction)
+        lockedBooks.accounts = try await accounts(Array(booksAsRead.accounts.keys), locking: true, in: transaction).accounts
         var recheck = PostingEngine(books: lockedBooks, now: engine.now)
         guard commands.map({ recheck.apply($0) }) == outcomes else { throw DecisionsChangedUnderLock() }
         try await transaction.execute(totalsUpdate(recheck))
@@ -128,16 +128,9 @@ struct PostingWriter: Sendable {
             books.transfers[transfer.id] = transfer
             accountIds.formUnion([transfer.debitAccountId, transfer.creditAccountId])
         }
-        // The transaction's clock comes with the accounts, to save a round trip.
-        let lock: SQL = locking ? "ORDER BY id FOR UPDATE" : ""
-        let rows = try await transaction.query("""
-            SELECT \(Account.columns), now() AS now FROM accounts WHERE id = ANY(\(Array(accountIds))::uuid[]) \(lock)
-            """)
-        for row in rows {
-            let account = try Account(row: row)
-            books.accounts[account.id] = account
-        }
-        let now: Date = if let row = rows.first { try row.decode("now") } else {
+        let (accounts, clock) = try await self.accounts(Array(accountIds), locking: locking, in: transaction)
+        books.accounts = accounts
+        let now: Date = if let clock { clock } else {
             try await transaction.queryFirst("SELECT now() AS now")?.decode("now") ?? Date()
         }
         // With the locks taken, whatever a concurrent writer recorded on these accounts has committed.
@@ -171,16 +164,20 @@ struct PostingWriter: Sendable {
             .map(Transfer.init(row:))
     }
 
-    /// Locks the accounts, in id order, and reads them as they are now.
-    private func lockAccounts(_ ids: [UUID], in transaction: Transaction) async throws -> [UUID: Account] {
+    /// The accounts with these ids, as they are now; with `locking`, locked in id order. The
+    /// transaction's clock comes with them, to save a round trip (`nil` when none was found).
+    private func accounts(_ ids: [UUID], locking: Bool, in transaction: Transaction) async throws
+        -> (accounts: [UUID: Account], now: Date?)
+    {
+        let lock: SQL = locking ? "ORDER BY id FOR UPDATE" : ""
         let rows = try await transaction.query(
-            "SELECT \(Account.columns) FROM accounts WHERE id = ANY(\(ids)::uuid[]) ORDER BY id FOR UPDATE")
+            "SELECT \(Account.columns), now() AS now FROM accounts WHERE id = ANY(\(ids)::uuid[]) \(lock)")
         var accounts: [UUID: Account] = [:]
         for row in rows {
             let account = try Account(row: row)
             accounts[account.id] = account
         }
-        return accounts
+        return (accounts, try rows.first?.decode("now"))
     }
 
     /// The transfers and entries the engine recorded, as the data-modifying `WITH` queries
