@@ -74,21 +74,33 @@ curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$NGIN
 say "idle resident memory"
 printf '  %-14s %s\n' gateway "$(rss "$GATEWAY_PID")" user-service "$(rss "$USERS_PID")" "nginx (master)" "$(rss "$NGINX_PID")"
 
-# One wrk run; prints "requests/s p50-ms p99-ms".
+# One wrk run; prints "requests/s p50-ms p99-ms" and then, in microseconds of CPU per request,
+# what the proxy (the gateway, or nginx's workers), user-service, PostgreSQL and Redis used.
+# On two shared cores the proxy's CPU per request is what sets the ratio.
 measure() {
-    wrk_summary "$THREADS" "$CONNECTIONS" -d"$DURATION" -H "Authorization: Bearer $TOKEN" "$1"
+    local proxy=$1 url=$2 before after seconds summary
+    seconds=${DURATION%s}
+    before=($(cpu_ms $proxy) $(cpu_ms "$USERS_PID") $(postgres_cpu_ms) $(cpu_ms "$(cat "$SCRATCH/redis/redis.pid")"))
+    summary=$(wrk_summary "$THREADS" "$CONNECTIONS" -d"$DURATION" -H "Authorization: Bearer $TOKEN" "$url")
+    after=($(cpu_ms $proxy) $(cpu_ms "$USERS_PID") $(postgres_cpu_ms) $(cpu_ms "$(cat "$SCRATCH/redis/redis.pid")"))
+    read -r rps _ _ <<<"$summary"
+    echo "$summary" $(for i in 0 1 2 3; do
+        awk -v d=$(( after[i] - before[i] )) -v n="$rps" -v s="$seconds" 'BEGIN { printf "%.0f ", d * 1000 / (n * s) }'
+    done)
 }
 
+NGINX_WORKERS="$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')"
 say "wrk: $ROUNDS alternating rounds of $DURATION, $CONNECTIONS connections, GET $URL_PATH"
+say "CPU per request (µs): the proxy, user-service, PostgreSQL, Redis"
 gateway_rps=()
 nginx_rps=()
 for round in $(seq 1 "$ROUNDS"); do
-    read -r rps _ p99 < <(measure "http://127.0.0.1:$GATEWAY_PORT$URL_PATH")
+    read -r rps _ p99 proxy users postgres redis < <(measure "$GATEWAY_PID" "http://127.0.0.1:$GATEWAY_PORT$URL_PATH")
     gateway_rps+=("$rps")
-    printf '  round %d  gateway  %8s req/s  p99 %7s ms\n' "$round" "$rps" "$p99"
-    read -r rps _ p99 < <(measure "http://127.0.0.1:$NGINX_PORT$URL_PATH")
+    printf '  round %d  gateway  %8s req/s  p99 %7s ms  CPU %5s %5s %5s %5s\n' "$round" "$rps" "$p99" "$proxy" "$users" "$postgres" "$redis"
+    read -r rps _ p99 proxy users postgres redis < <(measure "$NGINX_WORKERS" "http://127.0.0.1:$NGINX_PORT$URL_PATH")
     nginx_rps+=("$rps")
-    printf '  round %d  nginx    %8s req/s  p99 %7s ms\n' "$round" "$rps" "$p99"
+    printf '  round %d  nginx    %8s req/s  p99 %7s ms  CPU %5s %5s %5s %5s\n' "$round" "$rps" "$p99" "$proxy" "$users" "$postgres" "$redis"
 done
 
 g=$(median "${gateway_rps[@]}")

@@ -1,36 +1,54 @@
 import AsyncHTTPClient
 import Configuration
 import Hummingbird
+import HummingbirdCore
+import NIOCore
+import NIOPosix
 import Shared
 
-/// Builds the gateway: the standard middleware, CORS, its own health and metrics, access-token
-/// checks on every route that is not public, rate limits, and a reverse proxy for every public
-/// path of the fleet.
+/// Builds the gateway: every request for the fleet is admitted (access token, rate limit, route)
+/// and relayed to its member at the channel level, on its connection's event loop; the
+/// gateway's own health and metrics are answered by its router with the standard middleware.
 public func buildApplication(reader: ConfigReader) async throws -> some ApplicationProtocol {
     let runtime = try ServiceRuntime(name: "gateway", reader: reader)
     let settings = try GatewaySettings(runtime: runtime)
-    let upstreamClient = HTTPClientService(configuration: PeerHTTPClient.configuration(
-        connectTimeout: settings.connectTimeout, readTimeout: settings.upstreamTimeout, maxConnectionsPerHost: 256))
-    runtime.addService(upstreamClient)
+    let loops = MultiThreadedEventLoopGroup.singleton
 
-    let fleet = FleetReadiness(upstreams: settings.upstreams, client: upstreamClient.client)
+    let readinessClient = HTTPClientService(configuration: PeerHTTPClient.configuration(
+        connectTimeout: settings.connectTimeout, readTimeout: .seconds(2), maxConnectionsPerHost: 4))
+    runtime.addService(readinessClient)
+    let fleet = FleetReadiness(upstreams: settings.upstreams.mapValues(\.url), client: readinessClient.client)
     runtime.addReadinessReport { await fleet.check() }
 
-    let router = try runtime.makeRouter(authenticate: false)
-    router.add(middleware: AllowedOriginsCORSMiddleware(allowedOrigins: settings.corsAllowedOrigins))
-    router.add(middleware: AccessTokenGate(publicRoutes: .fleet, verifier: try runtime.tokenVerifier()))
+    let pools = PerEventLoop(group: loops) { loop in
+        UpstreamPool(eventLoop: loop, connectTimeout: TimeAmount(settings.connectTimeout),
+                     maxConnectionsPerMember: settings.maxConnectionsPerMember)
+    }
+    runtime.addService(EventLoopResources(values: pools) { $0.close() })
+
+    var limiter: RateLimiter?
     if settings.rateLimitsEnabled {
         // Redis being down must not make the gateway unready: the limiter falls back to this process.
-        let store = RedisRateLimitStore(redis: try runtime.redis(requiredForReadiness: false))
-        router.add(middleware: RateLimitMiddleware(policies: settings.rateLimits, limiter: RateLimiter(redis: store, logger: runtime.logger)))
+        let redisSettings = try RedisSettings(settings: runtime.settings)
+        let stores = PerEventLoop(group: loops) { loop in
+            RedisRateLimitStore(connection: PipelinedRedisConnection(settings: redisSettings, eventLoop: loop),
+                                keyPrefix: redisSettings.keyPrefix)
+        }
+        runtime.addService(EventLoopResources(values: stores) { $0.close() })
+        limiter = RateLimiter(redis: stores, logger: runtime.logger)
     }
 
-    let proxy = ReverseProxy(routes: .fleet, upstreams: settings.upstreams, client: upstreamClient.client,
-                             timeout: settings.upstreamTimeout)
-    for method: HTTPRequest.Method in [.get, .head, .post, .put, .patch, .delete, .options] {
-        router.on("/**", method: method) { request, context in
-            try await proxy.forward(request, context: context)
-        }
-    }
-    return runtime.makeApplication(router: router)
+    let router = try runtime.makeRouter(authenticate: false)
+    let admission = Admission(
+        routes: .fleet, upstreams: settings.upstreams, publicRoutes: .fleet, verifier: try runtime.tokenVerifier(),
+        rateLimits: settings.rateLimitsEnabled ? settings.rateLimits : nil, limiter: limiter,
+        maxBodyBytes: runtime.server.maxBodyBytes, logger: runtime.logger)
+    let channel = GatewayChannel(
+        admission: admission,
+        ownRoutes: OwnRoutes(responder: router.buildResponder(), logger: runtime.logger),
+        responseFields: ResponseFields(cors: CORSPolicy(allowedOrigins: settings.corsAllowedOrigins),
+                                       strictTransportSecurity: runtime.server.strictTransportSecurity),
+        pools: pools, upstreamTimeout: TimeAmount(settings.upstreamTimeout), maxBodyBytes: runtime.server.maxBodyBytes,
+        requestLog: RequestLog(logger: runtime.logger), logger: runtime.logger)
+    return runtime.makeApplication(router: router, server: HTTPServerBuilder { _ in channel })
 }

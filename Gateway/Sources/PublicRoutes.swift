@@ -9,8 +9,12 @@ struct PublicRoutes: Sendable {
     let matchers: [RequestMatcher]
 
     func contains(method: HTTPRequest.Method, path: String) -> Bool {
-        let segments = path.split(separator: "/")
-        return matchers.contains { $0.matches(method: method, segments: segments) }
+        contains(method: method, segments: path.split(separator: "/"))
+    }
+
+    /// Whether a path, given as its segments, is public for the method.
+    func contains(method: HTTPRequest.Method, segments: [Substring]) -> Bool {
+        matchers.contains { $0.matches(method: method, segments: segments) }
     }
 
     static let fleet = PublicRoutes(matchers: [

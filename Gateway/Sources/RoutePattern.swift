@@ -9,6 +9,9 @@ struct RoutePattern: Sendable, CustomStringConvertible {
 
     let segments: [Segment]
     let description: String
+    /// How specific a match is: literal segments count most, then the pattern's length, so
+    /// `/courses/:id/waitlist/**` beats `/courses/**`.
+    let specificity: (literals: Int, length: Int)
 
     init(_ pattern: String) {
         description = pattern
@@ -18,12 +21,7 @@ struct RoutePattern: Sendable, CustomStringConvertible {
             return .literal(String(segment))
         }
         precondition(!segments.dropLast().contains(.rest), "`**` may only end a pattern: \(pattern)")
-    }
-
-    /// How specific a match is: literal segments count most, then the pattern's length, so
-    /// `/courses/:id/waitlist/**` beats `/courses/**`.
-    var specificity: (literals: Int, length: Int) {
-        (segments.filter { if case .literal = $0 { true } else { false } }.count, segments.count)
+        specificity = (segments.filter { if case .literal = $0 { true } else { false } }.count, segments.count)
     }
 
     /// Whether the path's segments match.

@@ -16,13 +16,17 @@ struct RouteTable: Sendable {
 
     /// The member owning a path, or `nil`.
     func service(for path: String) -> String? {
-        let segments = path.split(separator: "/")
+        route(for: path.split(separator: "/"))?.service
+    }
+
+    /// The most specific route matching a path, given as its segments, or `nil`.
+    func route(for segments: [Substring]) -> Route? {
         var best: Route?
         for route in routes where route.pattern.matches(segments) {
             if let current = best, current.pattern.specificity >= route.pattern.specificity { continue }
             best = route
         }
-        return best?.service
+        return best
     }
 
     /// The fleet's public paths, from the endpoint lists of the requirement documents.

@@ -13,8 +13,24 @@ struct RateLimitPolicy: Sendable {
     let shadow: Bool
 
     /// The time one request uses up, in microseconds: the window shared out over the limit.
-    var emissionIntervalMicroseconds: Int64 { Int64(windowSeconds) * 1_000_000 / Int64(limit) }
-    var windowMicroseconds: Int64 { Int64(windowSeconds) * 1_000_000 }
+    let emissionIntervalMicroseconds: Int64
+    let windowMicroseconds: Int64
+    /// The two numbers as `RedisRateLimitStore.script` takes them, worked out once.
+    let scriptArguments: [String]
+    /// The `RateLimit-Policy` field of its answers, worked out once.
+    let policyField: String
+
+    init(name: String, limit: Int, windowSeconds: Int, routes: [RequestMatcher], shadow: Bool) {
+        self.name = name
+        self.limit = limit
+        self.windowSeconds = windowSeconds
+        self.routes = routes
+        self.shadow = shadow
+        emissionIntervalMicroseconds = Int64(windowSeconds) * 1_000_000 / Int64(limit)
+        windowMicroseconds = Int64(windowSeconds) * 1_000_000
+        scriptArguments = [String(emissionIntervalMicroseconds), String(windowMicroseconds)]
+        policyField = "\"\(name)\";q=\(limit);w=\(windowSeconds)"
+    }
 }
 
 /// The policies in force, from `RATE_LIMIT_POLICIES` (a JSON array) or the defaults. A request
@@ -23,7 +39,11 @@ struct RateLimitPolicies: Sendable {
     let policies: [RateLimitPolicy]
 
     func policy(method: HTTPRequest.Method, path: String) -> RateLimitPolicy? {
-        let segments = path.split(separator: "/")
+        policy(method: method, segments: path.split(separator: "/"))
+    }
+
+    /// The policy for a path given as its segments.
+    func policy(method: HTTPRequest.Method, segments: [Substring]) -> RateLimitPolicy? {
         var best: (policy: RateLimitPolicy, specificity: (Int, Int, Int))?
         for policy in policies {
             for matcher in policy.routes where matcher.matches(method: method, segments: segments) {

@@ -76,6 +76,13 @@ public actor AccessTokenVerifier {
         return principal
     }
 
+    /// The caller of a token verified before and still valid, without waiting: `nil` means
+    /// `verify(_:)` must check it. Lets a server on an event loop answer most requests without
+    /// leaving the loop.
+    public nonisolated func cachedPrincipal(for token: String) -> Principal? {
+        verified.principal(for: token)
+    }
+
     private func verifySignature(_ token: String) async throws -> Principal {
         let header = try Self.header(of: token)
         if !knownKeyIDs.contains(header.kid) || isStale {

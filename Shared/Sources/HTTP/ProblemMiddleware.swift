@@ -95,7 +95,8 @@ public struct ProblemDocument: Codable, Sendable {
         self.extensions = extensions
     }
 
-    init(_ problem: any ProblemError, instance: String?) {
+    /// The document for a problem that happened at `instance` (the request path).
+    public init(_ problem: any ProblemError, instance: String?) {
         self.init(status: problem.status, code: problem.code, detail: problem.detail, instance: instance,
                   errors: problem.fieldErrors, extensions: problem.extensions)
     }
@@ -136,6 +137,13 @@ public struct ProblemDocument: Codable, Sendable {
     /// The response carrying this document, with `Retry-After` when it says when to retry, and
     /// the `WWW-Authenticate` challenge of RFC 6750 on a 401.
     public func response() -> Response {
+        let (headers, body) = encoded()
+        return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: body))
+    }
+
+    /// The header fields and body of `response()`, for a server that writes responses itself
+    /// (the gateway's relay).
+    public func encoded() -> (headers: HTTPFields, body: ByteBuffer) {
         let data = (try? JSONCoding.makeEncoder().encode(self)) ?? Data()
         var headers: HTTPFields = [.contentType: "application/problem+json", .contentLength: String(data.count)]
         if case .number(let seconds) = extensions["retryAfter"] {
@@ -144,6 +152,6 @@ public struct ProblemDocument: Codable, Sendable {
         if status == 401 {
             headers[.wwwAuthenticate] = #"Bearer realm="azora""#
         }
-        return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return (headers, ByteBuffer(bytes: data))
     }
 }

@@ -1,9 +1,7 @@
 import HTTPTypes
 import Hummingbird
 
-/// Adds the response headers an API should always send (OWASP's secure headers for APIs):
-/// no sniffing, no framing, no referrer, no caching of private data unless a route says
-/// otherwise, and a locked-down content security policy.
+/// Adds `SecurityHeaders` to every response, keeping any its route set itself.
 public struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Whether to send `Strict-Transport-Security` (behind TLS termination in production).
     let strictTransportSecurity: Bool
@@ -23,17 +21,8 @@ public struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddlewa
 
     /// Sets the headers on a response's fields, keeping any a route chose itself.
     public static func apply(to headers: inout HTTPFields, strictTransportSecurity: Bool) {
-        func setIfAbsent(_ name: HTTPField.Name, _ value: String) {
-            if headers[name] == nil { headers[name] = value }
-        }
-        setIfAbsent(.xContentTypeOptions, "nosniff")
-        setIfAbsent(.xFrameOptions, "DENY")
-        setIfAbsent(.referrerPolicy, "no-referrer")
-        setIfAbsent(.contentSecurityPolicy, "default-src 'none'; frame-ancestors 'none'")
-        setIfAbsent(.cacheControl, "no-store")
-        setIfAbsent(.crossOriginResourcePolicy, "same-origin")
-        if strictTransportSecurity {
-            setIfAbsent(.strictTransportSecurity, "max-age=31536000; includeSubDomains")
+        for field in SecurityHeaders.fields(strictTransportSecurity: strictTransportSecurity) where headers[field.name] == nil {
+            headers[field.name] = field.value
         }
     }
 }

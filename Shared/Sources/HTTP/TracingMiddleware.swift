@@ -35,7 +35,8 @@ public struct TracingMiddleware: RouterMiddleware {
     }
 
     /// A caller's request id is kept when it is short printable ASCII, so it can't forge log lines.
-    static func acceptableRequestId(_ value: String) -> String? {
+    /// - Returns: the id, or `nil` when it must be replaced.
+    public static func acceptableRequestId(_ value: String) -> String? {
         guard (1...128).contains(value.utf8.count),
             value.utf8.allSatisfy({ $0 >= 0x21 && $0 <= 0x7E })
         else { return nil }
@@ -43,11 +44,20 @@ public struct TracingMiddleware: RouterMiddleware {
     }
 
     /// The caller's trace with a new span for this hop, or a new sampled trace.
-    static func trace(continuing traceparent: String?, state: String?) -> TraceContext {
+    public static func trace(continuing traceparent: String?, state: String?) -> TraceContext {
+        var generator = SystemRandomNumberGenerator()
+        return trace(continuing: traceparent, state: state, using: &generator)
+    }
+
+    /// The caller's trace with a new span for this hop, or a new sampled trace, its random ids
+    /// drawn from `generator`.
+    public static func trace(continuing traceparent: String?, state: String?, using generator: inout some RandomNumberGenerator)
+        -> TraceContext
+    {
         if let traceparent, let parent = try? TraceContext(traceParentHeaderValue: traceparent, traceStateHeaderValue: state) {
-            return TraceContext(traceID: parent.traceID, spanID: .random(), flags: parent.flags, state: parent.state)
+            return TraceContext(traceID: parent.traceID, spanID: .random(using: &generator), flags: parent.flags, state: parent.state)
         }
-        return TraceContext(traceID: .random(), spanID: .random(), flags: .sampled, state: TraceState())
+        return TraceContext(traceID: .random(using: &generator), spanID: .random(using: &generator), flags: .sampled, state: TraceState())
     }
 }
 

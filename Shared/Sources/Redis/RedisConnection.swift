@@ -77,28 +77,11 @@ final class RedisConnection: @unchecked Sendable {
         var raw: UnsafeMutableRawPointer?
         guard redisGetReply(context, &raw) == REDIS_OK, let raw else { throw connectionError() }
         defer { freeReplyObject(raw) }
-        return Self.convert(raw.assumingMemoryBound(to: redisReply.self))
+        return RedisReply(raw.assumingMemoryBound(to: redisReply.self))
     }
 
     private func connectionError() -> RedisError {
         RedisError(kind: .connection, message: Self.errorText(context))
-    }
-
-    private static func convert(_ reply: UnsafeMutablePointer<redisReply>) -> RedisReply {
-        let value = reply.pointee
-        func text() -> String {
-            guard let pointer = value.str else { return "" }
-            return String(decoding: UnsafeRawBufferPointer(start: pointer, count: Int(value.len)), as: UTF8.self)
-        }
-        switch value.type {
-        case REDIS_REPLY_STATUS: return .status(text())
-        case REDIS_REPLY_ERROR: return .error(text())
-        case REDIS_REPLY_INTEGER: return .integer(Int(value.integer))
-        case REDIS_REPLY_STRING: return .bulk(text())
-        case REDIS_REPLY_ARRAY:
-            return .array((0..<Int(value.elements)).map { convert(value.element[$0]!) })
-        default: return .null
-        }
     }
 
     private static func errorText(_ context: UnsafeMutablePointer<redisContext>) -> String {

@@ -196,16 +196,23 @@ public final class ServiceRuntime {
     ///   orchestrator), where it saves a quarter or more of each call's CPU. Not for
     ///   handlers with heavy work of their own: it would hold up every connection on the loop.
     public func makeApplication(router: Router<AppRequestContext>, onConnectionLoops: Bool = false) -> some ApplicationProtocol {
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [ExpectContinueHandler()])
+        return makeApplication(router: router, server: onConnectionLoops ? .http1OnConnectionLoop(configuration: http1) : .http1(configuration: http1))
+    }
+
+    /// The application as `makeApplication(router:)` builds it, with connections served by
+    /// `server` instead of Hummingbird's HTTP/1 channel: the gateway relays requests at the
+    /// channel level and gives its router only the requests for its own routes.
+    public func makeApplication(router: Router<AppRequestContext>, server: HTTPServerBuilder) -> some ApplicationProtocol {
         // Connections run from the start (migrations need them); everything else waits for start-up.
         let gate = Gate()
-        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [ExpectContinueHandler()])
         let gated: [any Service] = services.map { service in
             service is Database || service is RedisClient ? service : GatedService(base: service, gate: gate)
         }
         var application = Application(
             router: router,
-            server: onConnectionLoops ? .http1OnConnectionLoop(configuration: http1) : .http1(configuration: http1),
-            configuration: .init(address: .hostname(server.host, port: server.port), serverName: member.name),
+            server: server,
+            configuration: .init(address: .hostname(self.server.host, port: self.server.port), serverName: member.name),
             services: gated,
             logger: logger)
         for work in startupWork {
