@@ -211,6 +211,22 @@ import Testing
         #expect(!GCRA.decide(tat: afterAgain, now: now, interval: 10 * second, window: 60 * second).0.allowed)
     }
 
+    @Test func theRedisScriptsOneNumberReadsBackAsTheWholeDecision() {
+        // The script answers with the new TAT's distance ahead of now, negated when refused
+        // (the TAT then stays put); read back, it must say everything GCRA.decide says.
+        let second: Int64 = 1_000_000
+        let interval = 10 * second, window = 60 * second
+        var tat: Int64?
+        for step in 0..<20 {
+            let now = 1_000 * second + Int64(step) * 3 * second
+            let (expected, next) = GCRA.decide(tat: tat, now: now, interval: interval, window: window)
+            let ahead = max(tat ?? now, now) + interval - now
+            let read = GCRA.decision(signedAhead: expected.allowed ? ahead : -ahead, interval: interval, window: window)
+            #expect(read == expected, "step \(step)")
+            tat = next
+        }
+    }
+
     @Test func malformedPoliciesStopStartUpNamingTheSetting() async throws {
         for bad in ["not json", "[]", #"[{"name":"x","limit":0,"windowSeconds":60,"routes":["/**"]}]"#,
                     #"[{"name":"x","limit":5,"windowSeconds":60,"routes":["GET a"]}]"#] {

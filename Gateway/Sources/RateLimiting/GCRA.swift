@@ -13,6 +13,18 @@ enum GCRA {
         let retryAfterMicroseconds: Int64
     }
 
+    /// The decision `RedisRateLimitStore.script` sends back as one number: how far ahead of now
+    /// the caller's TAT is after the request (new TAT minus now), positive when the request was
+    /// allowed and negated when it was refused (refused, the TAT stays where it was).
+    static func decision(signedAhead: Int64, interval: Int64, window: Int64) -> Decision {
+        if signedAhead > 0 {
+            return Decision(allowed: true, remaining: Int((window - signedAhead) / interval), resetMicroseconds: signedAhead,
+                            retryAfterMicroseconds: 0)
+        }
+        let ahead = -signedAhead
+        return Decision(allowed: false, remaining: 0, resetMicroseconds: ahead - interval, retryAfterMicroseconds: ahead - window)
+    }
+
     /// Decides one request and returns the caller's next TAT (unchanged when refused).
     static func decide(tat storedTAT: Int64?, now: Int64, interval: Int64, window: Int64) -> (Decision, newTAT: Int64) {
         let tat = max(storedTAT ?? now, now)

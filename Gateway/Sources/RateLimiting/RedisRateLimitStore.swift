@@ -42,16 +42,15 @@ final class RedisRateLimitStore {
         connection.run(Self.script, keys: requests.map(\.key), arguments: arguments).assumeIsolated().whenComplete { result in
             switch result {
             case .success(let reply):
-                guard let values = reply.array?.compactMap(\.int), values.count == 4 * requests.count else {
+                guard let values = reply.array?.compactMap(\.int), values.count == requests.count else {
                     let error = RedisError(kind: .server, message: "unexpected reply from the rate-limit script: \(reply)")
                     for request in requests { request.decided(.failure(error)) }
                     return
                 }
-                for (index, request) in requests.enumerated() {
-                    let at = 4 * index
-                    request.decided(.success(GCRA.Decision(
-                        allowed: values[at] == 1, remaining: values[at + 1],
-                        resetMicroseconds: Int64(values[at + 2]), retryAfterMicroseconds: Int64(values[at + 3]))))
+                for (request, signedAhead) in zip(requests, values) {
+                    request.decided(.success(GCRA.decision(
+                        signedAhead: Int64(signedAhead), interval: request.policy.emissionIntervalMicroseconds,
+                        window: request.policy.windowMicroseconds)))
                 }
             case .failure(let error):
                 for request in requests { request.decided(.failure(error)) }
@@ -60,8 +59,8 @@ final class RedisRateLimitStore {
     }
 
     /// `GCRA.decide` in Lua, for each key in turn with its two arguments (the emission interval
-    /// and the window), returning four numbers a key. Times are integer microseconds, exact in
-    /// Lua's doubles until 2255.
+    /// and the window), returning one number a key, as `GCRA.decision(signedAhead:…)` reads it.
+    /// Times are integer microseconds, exact in Lua's doubles until 2255.
     static let script = RedisScript("""
         local clock = redis.call('TIME')
         local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
@@ -71,20 +70,12 @@ final class RedisRateLimitStore {
             local window = tonumber(ARGV[2 * index])
             local tat = tonumber(redis.call('GET', key) or now)
             if tat < now then tat = now end
-            local new_tat = tat + interval
-            local ahead = new_tat - now
-            local at = #decisions
+            local ahead = tat + interval - now
             if ahead > window then
-                decisions[at + 1] = 0
-                decisions[at + 2] = 0
-                decisions[at + 3] = tat - now
-                decisions[at + 4] = ahead - window
+                decisions[index] = -ahead
             else
-                redis.call('SET', key, string.format('%d', new_tat), 'PX', math.ceil(ahead / 1000))
-                decisions[at + 1] = 1
-                decisions[at + 2] = math.floor((window - ahead) / interval)
-                decisions[at + 3] = ahead
-                decisions[at + 4] = 0
+                redis.call('SET', key, string.format('%d', tat + interval), 'PX', math.ceil(ahead / 1000))
+                decisions[index] = ahead
             end
         end
         return decisions
