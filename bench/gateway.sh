@@ -4,13 +4,14 @@
 # plain reverse proxy to the same service, in alternating rounds. Prints requests/s and p99 of
 # each round, the medians, their ratio, and each process's idle resident memory.
 #
-# Settings (environment): ROUNDS (3), DURATION (10s), CONNECTIONS (32), THREADS (2).
+# Settings (environment): ROUNDS (3), DURATION (10s), CONNECTIONS (32), THREADS (2), WARMUP (3s).
 source "$(dirname "$0")/../deploy/local/lib.sh"
 source "$(dirname "$0")/lib.sh"
 
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-32}
+WARMUP=${WARMUP:-3s}
 THREADS=${THREADS:-2}
 
 ensure_packages "${BASE_PACKAGES[@]}" python3 wrk nginx
@@ -90,6 +91,12 @@ measure() {
 }
 
 NGINX_WORKERS="$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')"
+# Every process starts cold (connection pools, caches, PostgreSQL's buffers), and whichever
+# round came first paid for it; one unmeasured run through each first.
+say "warming up: ${WARMUP} through each"
+for port in "$GATEWAY_PORT" "$NGINX_PORT"; do
+    wrk_summary "$THREADS" "$CONNECTIONS" -d"$WARMUP" -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$port$URL_PATH" >/dev/null
+done
 say "wrk: $ROUNDS alternating rounds of $DURATION, $CONNECTIONS connections, GET $URL_PATH"
 say "CPU per request (µs): the proxy, user-service, PostgreSQL, Redis"
 gateway_rps=()
