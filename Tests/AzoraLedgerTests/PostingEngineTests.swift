@@ -121,6 +121,15 @@ import Testing
         #expect(Balance(engine.books.accounts[b.id]!.totals, type: .liability).balance == 0)
     }
 
+    @Test func categoryCodesAreShortASCIIWithoutSpaces() {
+        for good in ["course_sale", "payout-2026", "fx:usd.eur", "A", String(repeating: "z", count: 64)] {
+            #expect(TransferOrder.isValidCode(good), "\(good)")
+        }
+        for bad in ["", "with space", "café", "٣", "tab\t", "semi;colon", String(repeating: "z", count: 65)] {
+            #expect(!TransferOrder.isValidCode(bad), "\(bad)")
+        }
+    }
+
     @Test func totalsThatWouldOverflowAreRefused() {
         let a = Self.account(), b = Self.account(totals: Totals(creditsPosted: Int64.max - 5))
         var engine = Self.engine([a, b])

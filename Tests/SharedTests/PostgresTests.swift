@@ -27,6 +27,23 @@ import Testing
         }
     }
 
+    /// Arrays of UUIDs and bigints go in the binary format: what the server reads must be what
+    /// the text format would have given, NULLs, the extremes and the empty array included.
+    @Test func binaryArraysReachTheServerIntact() async throws {
+        try await withTestDatabase { database in
+            let ids: [UUID?] = [UUID(), nil, UUID(uuid: (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 255))]
+            let amounts: [Int64] = [0, -1, 1, .max, .min, 9_007_199_254_740_993]
+            let row = try #require(try await database.queryFirst("""
+                SELECT \(ids)::uuid[]::text AS ids, \(amounts)::bigint[]::text AS amounts,
+                       cardinality(\([UUID]())::uuid[]) AS empty, \(ids)::uuid[] IS NOT DISTINCT FROM \(ids.postgresText)::uuid[] AS same
+                """))
+            #expect(try row.decode("ids", as: String.self) == "{\(ids[0]!.lowercasedText),NULL,00010203-0405-0607-0809-0a0b0c0d0eff}")
+            #expect(try row.decode("amounts", as: String.self) == "{" + amounts.map(String.init).joined(separator: ",") + "}")
+            #expect(try row.decode("empty", as: Int.self) == 0)
+            #expect(try row.decode("same", as: Bool.self))
+        }
+    }
+
     /// A service's own session settings reach every session of its pool.
     @Test func sessionSettingsApplyToEverySession() async throws {
         var settings = DatabaseSettings(url: TestEnvironment.databaseURL, schema: "public", maxConnections: 2)

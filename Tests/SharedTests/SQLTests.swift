@@ -10,7 +10,7 @@ import Testing
         let sql: SQL = "SELECT * FROM accounts WHERE id = \(id) AND code = \("o'brien")"
         let (text, parameters) = sql.render()
         #expect(text == "SELECT * FROM accounts WHERE id = $1 AND code = $2")
-        #expect(parameters == [id.lowercasedText, "o'brien"])
+        #expect(parameters == [.text(id.lowercasedText), .text("o'brien")])
     }
 
     @Test func fragmentsComposeWithRenumberedParameters() {
@@ -18,13 +18,18 @@ import Testing
         let sql: SQL = "SELECT 1 WHERE \(SQL(joining: filters, separator: " AND ")) LIMIT \(10)"
         let (text, parameters) = sql.render()
         #expect(text == "SELECT 1 WHERE status = $1 AND owner = $2 LIMIT $3")
-        #expect(parameters == ["active", "42", "10"])
+        #expect(parameters == [.text("active"), .text("42"), .text("10")])
     }
 
     @Test func nilBecomesNull() {
         let missing: String? = nil
         let (_, parameters) = ("SELECT \(missing)" as SQL).render()
-        #expect(parameters == [nil])
+        #expect(parameters == [.text(nil)])
+
+        // An array of optionals goes in the binary format, its NULLs as such.
+        let ids: [UUID?] = [UUID(), nil]
+        let (_, binary) = ("SELECT \(ids)::uuid[]" as SQL).render()
+        #expect(binary == [.binary(ids.postgresBinary)])
     }
 
     @Test func arrayLiteralsQuoteEveryElement() {

@@ -100,7 +100,7 @@ private enum Unbox {
     }
 
     static func uuid(_ value: JSONValue, _ path: @autoclosure () -> [any CodingKey]) throws -> UUID {
-        guard let id = UUID(uuidString: try string(value, path())) else {
+        guard let id = UUID(text: try string(value, path())) else {
             throw corrupted(path(), "Attempted to decode UUID from invalid UUID string.")
         }
         return id

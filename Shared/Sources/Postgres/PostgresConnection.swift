@@ -63,12 +63,12 @@ final class PostgresConnection: @unchecked Sendable {
     /// Whether the connection is broken and must be thrown away.
     var isBroken: Bool { PQstatus(handle) != CONNECTION_OK }
 
-    /// Runs one statement with its parameters sent separately, in text format, as a prepared
-    /// statement of this connection.
-    func execute(_ text: String, parameters: [String?]) throws -> PostgresResult {
+    /// Runs one statement with its parameters sent separately (each in text or binary format),
+    /// as a prepared statement of this connection. Results come back in text format.
+    func execute(_ text: String, parameters: [PostgresParameter]) throws -> PostgresResult {
         let name = try preparedName(for: text, parameterCount: parameters.count)
-        let result: OpaquePointer? = withCStrings(parameters) { values in
-            PQexecPrepared(handle, name, Int32(parameters.count), values, nil, nil, 0)
+        let result: OpaquePointer? = withParameterPointers(parameters) { values, lengths, formats in
+            PQexecPrepared(handle, name, Int32(parameters.count), values, lengths, formats, 0)
         }
         return try consume(result)
     }
@@ -157,10 +157,45 @@ final class PostgresConnection: @unchecked Sendable {
 }
 
 /// Calls `body` with the strings as a C array of nullable C strings.
-private func withCStrings<R>(_ strings: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> R) -> R {
-    let pointers = strings.map { $0.map { strdup($0) } ?? nil }
-    defer { pointers.forEach { free($0) } }
-    return pointers.withUnsafeBufferPointer { buffer in
-        buffer.withMemoryRebound(to: UnsafePointer<CChar>?.self) { body($0.baseAddress) }
+/// Calls `body` with libpq's three parameter arrays: pointers to the values (nil for NULL;
+/// text NUL-terminated), their lengths (read for binary values only) and their formats (0 text,
+/// 1 binary). The values are copied into one buffer, which outlives the call.
+private func withParameterPointers<R>(
+    _ parameters: [PostgresParameter],
+    _ body: (UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?) -> R
+) -> R {
+    var storage: [UInt8] = []
+    var offsets: [Int?] = []
+    var lengths: [Int32] = []
+    var formats: [Int32] = []
+    for parameter in parameters {
+        switch parameter {
+        case .text(nil):
+            offsets.append(nil)
+            lengths.append(0)
+            formats.append(0)
+        case .text(let text?):
+            offsets.append(storage.count)
+            storage.append(contentsOf: text.utf8)
+            storage.append(0)
+            lengths.append(0)
+            formats.append(0)
+        case .binary(let bytes):
+            offsets.append(storage.count)
+            storage.append(contentsOf: bytes)
+            lengths.append(Int32(bytes.count))
+            formats.append(1)
+        }
+    }
+    // A pointer is needed even for an empty value, and an empty array has no base address.
+    storage.append(0)
+    return storage.withUnsafeBufferPointer { buffer in
+        let base = UnsafeRawPointer(buffer.baseAddress!)
+        let values = offsets.map { $0.map { (base + $0).assumingMemoryBound(to: CChar.self) } }
+        return values.withUnsafeBufferPointer { values in
+            lengths.withUnsafeBufferPointer { lengths in
+                formats.withUnsafeBufferPointer { formats in body(values.baseAddress, lengths.baseAddress, formats.baseAddress) }
+            }
+        }
     }
 }

@@ -14,7 +14,7 @@ import Foundation
 public struct SQL: Sendable, ExpressibleByStringInterpolation, CustomStringConvertible {
     enum Part: Sendable {
         case text(String)
-        case parameter(String?)
+        case parameter(PostgresParameter)
     }
 
     var parts: [Part]
@@ -37,9 +37,9 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation, CustomStringConve
     }
 
     /// The statement text with `$n` placeholders, and the parameters in order.
-    public func render() -> (text: String, parameters: [String?]) {
+    public func render() -> (text: String, parameters: [PostgresParameter]) {
         var text = ""
-        var parameters: [String?] = []
+        var parameters: [PostgresParameter] = []
         for part in parts {
             switch part {
             case .text(let fragment):
@@ -69,13 +69,19 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation, CustomStringConve
 
         /// A value, sent as a parameter.
         public mutating func appendInterpolation(_ value: some PostgresEncodable) {
-            parts.append(.parameter(value.postgresText))
+            parts.append(.parameter(.text(value.postgresText)))
+        }
+
+        /// An array of UUIDs or bigints, sent in the binary format (see
+        /// `PostgresBinaryArrayElement`): cast it to its own type, `\(ids)::uuid[]`.
+        public mutating func appendInterpolation<Element: PostgresBinaryArrayElement>(_ values: [Element]) {
+            parts.append(.parameter(.binary(values.postgresBinary)))
         }
 
         /// An optional value, sent as a parameter or NULL. Spelled out so the compiler sees the
         /// optional is meant (and does not warn that it would print as `Optional(…)`).
         public mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value?) {
-            parts.append(.parameter(value?.postgresText ?? nil))
+            parts.append(.parameter(.text(value?.postgresText ?? nil)))
         }
 
         /// A fragment of SQL with its own parameters.

@@ -33,7 +33,11 @@ enum LedgerEvents {
     /// - Parameter table: the `WITH` query that has just inserted the transfers, whose rows the
     ///   table itself does not show within that statement.
     static func selecting(_ transfers: [Transfer], from table: SQL) -> SQL {
-        """
+        // Event ids must be unique, not secret: one system call for the batch, not two an event.
+        var random = SplitMix()
+        let now = Date()
+        let ids = transfers.map { _ in UUIDv7.make(at: now, using: &random) }
+        return """
         SELECT e.id, e.type, t.id::text AS subject, t.created_at AS occurred_at,
                jsonb_build_object('id', t.id, 'kind', t.kind, 'debitAccountId', t.debit_account_id,
                                   'creditAccountId', t.credit_account_id, 'amount', t.amount, 'currency', t.currency,
@@ -42,7 +46,7 @@ enum LedgerEvents {
                || CASE WHEN num_nulls(t.pending_id, t.reversal_of, t.timeout_at) = 3 THEN '{}'::jsonb
                        ELSE jsonb_strip_nulls(jsonb_build_object('pendingId', t.pending_id, 'reversalOf', t.reversal_of,
                                                                  'timeoutAt', \(timestamp("t.timeout_at")))) END AS data
-        FROM unnest(\(transfers.map { _ in UUIDv7.make() })::uuid[], \(transfers.map { type(of: $0.kind) })::text[],
+        FROM unnest(\(ids)::uuid[], \(transfers.map { type(of: $0.kind) })::text[],
                     \(transfers.map(\.id))::uuid[]) WITH ORDINALITY AS e(id, type, transfer_id, position)
         JOIN \(table) t ON t.id = e.transfer_id
         ORDER BY e.position
