@@ -25,22 +25,7 @@ import Testing
         }
         router.get("/ledger/text") { _, _ in "hello" }
         router.head("/ledger/text") { _, _ in Response(status: .ok, headers: [.contentLength: "5"]) }
-        router.post("/ledger/upload") { request, _ -> String in
-            var hash = SHA256()
-            var count = 0
-            for try await chunk in request.body {
-                chunk.withUnsafeReadableBytes { hash.update(bufferPointer: $0) }
-                count += chunk.readableBytes
-            }
-            return "\(count) \(hash.finalize().map { String(format: "%02x", $0) }.joined())"
-        }
-        router.get("/ledger/download") { _, _ in
-            Response(status: .ok, body: ResponseBody { writer in
-                let chunk = ByteBuffer(repeating: 0x61, count: 64 << 10)
-                for _ in 0..<160 { try await writer.write(chunk) }
-                try await writer.finish(nil)
-            })
-        }
+        ReverseProxyTests.addStreamingRoutes(to: router)
         router.get("/.well-known/jwks.json") { _, _ in TestSigningKey.jwks([ReverseProxyTests.key]) }
         return try await LocalServer.start(router: router)
     }

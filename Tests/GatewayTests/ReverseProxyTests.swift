@@ -25,24 +25,9 @@ import Testing
             for field in request.headers { lines.append("\(field.name.canonicalName): \(field.value)") }
             return lines.sorted().joined(separator: "\n")
         }
-        router.post("/ledger/upload") { request, _ in
-            var hash = SHA256()
-            var count = 0
-            for try await chunk in request.body {
-                chunk.withUnsafeReadableBytes { hash.update(bufferPointer: $0) }
-                count += chunk.readableBytes
-            }
-            return "\(count) \(hash.finalize().map { String(format: "%02x", $0) }.joined())"
-        }
+        addStreamingRoutes(to: router)
         // Refuses from the head alone, before the body has arrived, as an authorisation check does.
         router.post("/ledger/refuse") { _, _ in Response(status: .forbidden) }
-        router.get("/ledger/download") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/octet-stream"], body: ResponseBody { writer in
-                let chunk = ByteBuffer(repeating: 0x61, count: 64 << 10)
-                for _ in 0..<160 { try await writer.write(chunk) }  // 10 MiB, streamed
-                try await writer.finish(nil)
-            })
-        }
         router.get("/ledger/slow") { _, _ -> String in
             try await Task.sleep(for: .seconds(3))
             return "late"
@@ -51,6 +36,27 @@ import Testing
         router.get("/.well-known/jwks.json") { _, _ in TestSigningKey.jwks([key]) }
         router.get("/health/ready") { _, _ in "{}" }
         return try await LocalServer.start(router: router)
+    }
+
+    /// A fake member's streaming routes: `POST /ledger/upload` answers with the byte count and
+    /// SHA-256 of what it received, `GET /ledger/download` streams 10 MiB.
+    static func addStreamingRoutes<Context: RequestContext>(to router: Router<Context>) {
+        router.post("/ledger/upload") { request, _ -> String in
+            var hash = SHA256()
+            var count = 0
+            for try await chunk in request.body {
+                chunk.withUnsafeReadableBytes { hash.update(bufferPointer: $0) }
+                count += chunk.readableBytes
+            }
+            return "\(count) \(hash.finalize().map { String(format: "%02x", $0) }.joined())"
+        }
+        router.get("/ledger/download") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/octet-stream"], body: ResponseBody { writer in
+                let chunk = ByteBuffer(repeating: 0x61, count: 64 << 10)
+                for _ in 0..<160 { try await writer.write(chunk) }
+                try await writer.finish(nil)
+            })
+        }
     }
 
     /// Runs a test against the gateway in front of the given upstreams; the first one also plays
