@@ -25,5 +25,12 @@ public enum EventMigrations {
                     PRIMARY KEY (consumer, event_id)
                 );
                 """),
+        // A payload waits in the outbox only until the relay copies its text onto the stream.
+        // `json` keeps the text as given; `jsonb` turned each payload into its binary form on
+        // the way in and back into text on the way out: about 3 µs an event (timed in psql over
+        // 100,000 ledger payloads), where a whole batched transfer, event included, costs ~90.
+        Migration(
+            id: "events/0002_outbox_payload_as_json",
+            sql: "ALTER TABLE outbox ALTER COLUMN data TYPE json USING data::json;"),
     ]
 }

@@ -42,7 +42,7 @@ public struct Outbox: Sendable {
             """
             INSERT INTO outbox (id, type, source, subject, occurred_at, data, traceparent)
             VALUES (\(envelope.id), \(envelope.type), \(envelope.source), \(envelope.subject),
-                    \(envelope.occurredAt), \(envelope.data)::jsonb, \(envelope.traceparent))
+                    \(envelope.occurredAt), \(envelope.data)::json, \(envelope.traceparent))
             """)
         let relay = relay
         transaction.afterCommit { relay.wake() }
