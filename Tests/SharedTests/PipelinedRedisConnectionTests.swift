@@ -20,6 +20,34 @@ import Testing
 
     static func key(_ name: String) -> String { TestNames.unique("pipelined") + ":" + name }
 
+    /// The test server's address with `userInfo` and `database` of our choosing.
+    static func url(password: String? = nil, database: Int = 0) throws -> String {
+        let base = try #require(RedisSettings(url: TestEnvironment.redisURL))
+        return "redis://\(password.map { ":\($0)@" } ?? "")\(base.host):\(base.port)/\(database)"
+    }
+
+    /// Both kinds of connection, the pipelined one and `RedisClient`'s blocking one, open with
+    /// the same greeting: `AUTH` when there is a password, `SELECT` for a database other than 0.
+    @Test func aNewConnectionSaysWhoItIsAndWhichDatabaseItUses() async throws {
+        let key = Self.key("selected")
+        _ = try await Self.withConnection(url: try Self.url(database: 3)) { $0.send(["SET", key, "three", "EX", "60"]) }
+        #expect(try await Self.withConnection { $0.send(["GET", key]) } == .null)
+        let client = RedisClient(settings: try #require(RedisSettings(url: try Self.url(database: 3))), logger: TestLogger.make("redis"))
+        #expect(try await client.send("GET", key) == .bulk("three"))
+        await client.close()
+
+        // The test server has no password: a connection that offers one is refused, saying why.
+        let withPassword = try Self.url(password: "wrong")
+        let pipelined = await #expect(throws: RedisError.self) {
+            _ = try await Self.withConnection(url: withPassword) { $0.send(["PING"]) }
+        }
+        #expect(pipelined?.kind == .connection && pipelined?.message.hasPrefix("Redis refused AUTH") == true)
+        let blocking = RedisClient(settings: try #require(RedisSettings(url: withPassword)), logger: TestLogger.make("redis"))
+        let refused = await #expect(throws: RedisError.self) { try await blocking.ping() }
+        #expect(refused?.kind == .connection && refused?.message.hasPrefix("Redis refused AUTH") == true)
+        await blocking.close()
+    }
+
     @Test func manyCommandsInFlightAtOnceGetTheirOwnRepliesInOrder() async throws {
         let key = Self.key("counter")
         let replies = try await Self.withConnection { redis in

@@ -45,14 +45,11 @@ public final class PipelinedRedisConnection {
     ///   - keys: the keys it touches (`KEYS[1…]`).
     ///   - arguments: its other arguments (`ARGV[1…]`).
     public func run(_ script: RedisScript, keys: [String], arguments: [String]) -> EventLoopFuture<RedisReply> {
-        var invocation = [String(keys.count)]
-        invocation.reserveCapacity(1 + keys.count + arguments.count)
-        invocation += keys
-        invocation += arguments
+        let commands = script.commands(keys: keys, arguments: arguments)
         let result = eventLoop.makePromise(of: RedisReply.self)
-        sendReturningErrors(["EVALSHA", script.sha] + invocation).assumeIsolated().whenComplete { outcome in
-            if case .success(.error(let message)) = outcome, message.hasPrefix("NOSCRIPT") {
-                self.sendReturningErrors(["EVAL", script.source] + invocation).whenComplete { result.completeWith(Self.failingOnErrorReplies($0)) }
+        sendReturningErrors(commands.bySHA).assumeIsolated().whenComplete { outcome in
+            if case .success(let reply) = outcome, RedisScript.needsSource(reply) {
+                self.sendReturningErrors(commands.withSource).whenComplete { result.completeWith(Self.failingOnErrorReplies($0)) }
             } else {
                 result.completeWith(Self.failingOnErrorReplies(outcome))
             }
@@ -104,19 +101,9 @@ public final class PipelinedRedisConnection {
         }
     }
 
-    /// What a new connection says first: who it is, and which database it uses.
-    private static func greeting(_ settings: RedisSettings) -> [[String]] {
-        var greeting: [[String]] = []
-        if let password = settings.password {
-            greeting.append(settings.username.map { ["AUTH", $0, password] } ?? ["AUTH", password])
-        }
-        if settings.database != 0 { greeting.append(["SELECT", String(settings.database)]) }
-        return greeting
-    }
-
     private func connect() {
         let commandTimeout = TimeAmount(settings.commandTimeout)
-        let greeting = Self.greeting(settings)
+        let greeting = settings.greeting
 
         ClientBootstrap(group: eventLoop)
             .connectTimeout(TimeAmount(settings.connectTimeout))
@@ -134,7 +121,7 @@ public final class PipelinedRedisConnection {
                     channel.write(command, promise: nil)
                     return command.reply.futureResult.flatMapThrowing { reply in
                         if case .error(let message) = reply {
-                            throw RedisError(kind: .connection, message: "Redis refused \(words[0]): \(message)")
+                            throw RedisError.greetingRefused(words, message)
                         }
                     }
                 }

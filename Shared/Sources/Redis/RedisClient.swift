@@ -77,11 +77,10 @@ public final class RedisClient: Service, Sendable {
     ///   - arguments: its other arguments (`ARGV[1…]`).
     @discardableResult
     public func run(_ script: RedisScript, keys: [String], arguments: [String]) async throws -> RedisReply {
-        let invocation = [String(keys.count)] + keys + arguments
+        let commands = script.commands(keys: keys, arguments: arguments)
         let reply = try await withConnection { connection in
-            let first = try connection.send(["EVALSHA", script.sha] + invocation)
-            guard case .error(let message) = first, message.hasPrefix("NOSCRIPT") else { return first }
-            return try connection.send(["EVAL", script.source] + invocation)
+            let first = try connection.send(commands.bySHA)
+            return RedisScript.needsSource(first) ? try connection.send(commands.withSource) : first
         }
         if case .error(let message) = reply { throw RedisError(kind: .server, message: message) }
         return reply

@@ -21,14 +21,8 @@ final class RedisConnection: @unchecked Sendable {
         }
         redisSetTimeout(context, makeTimeval(settings.commandTimeout))
         redisEnableKeepAlive(context)
-        if let password = settings.password {
-            let arguments = settings.username.map { ["AUTH", $0, password] } ?? ["AUTH", password]
-            if case .error(let message) = try send(arguments) {
-                throw RedisError(kind: .connection, message: "authentication failed: \(message)")
-            }
-        }
-        if settings.database != 0, case .error(let message) = try send(["SELECT", String(settings.database)]) {
-            throw RedisError(kind: .connection, message: "cannot select database \(settings.database): \(message)")
+        for command in settings.greeting {
+            if case .error(let message) = try send(command) { throw RedisError.greetingRefused(command, message) }
         }
     }
 

@@ -66,6 +66,11 @@ public struct RedisError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String { "Redis \(kind == .server ? "error" : "connection error"): \(message)" }
+
+    /// A new connection's `greeting` command was refused: the connection cannot be used.
+    static func greetingRefused(_ command: [String], _ message: String) -> RedisError {
+        RedisError(kind: .connection, message: "Redis refused \(command[0]): \(message)")
+    }
 }
 
 extension RedisError: ProblemError {

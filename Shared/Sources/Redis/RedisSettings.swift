@@ -46,6 +46,14 @@ public struct RedisSettings: Sendable {
         self.keyPrefix = keyPrefix
     }
 
+    /// What a new connection says first: who it is (`AUTH`) and which database it uses (`SELECT`).
+    var greeting: [[String]] {
+        var greeting: [[String]] = []
+        if let password { greeting.append(username.map { ["AUTH", $0, password] } ?? ["AUTH", password]) }
+        if database != 0 { greeting.append(["SELECT", String(database)]) }
+        return greeting
+    }
+
     /// Reads the settings; the default reaches the local stack's Redis.
     /// - Throws: `SettingsError` for a malformed value.
     public init(settings: Settings) throws(SettingsError) {
