@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import NIOHTTP1
 import Shared
@@ -11,6 +12,7 @@ import Shared
 /// - Time: the member has `timeout` to start answering, and then to send each next part.
 /// - Failure before the answer starts is a problem the client gets (`RelayFailure`); after it
 ///   started, the client's connection is closed, the only way left to say the answer is cut.
+///   Either way the failure is logged, with its cause.
 /// - A connection that carried an exchange before may have been closed by the member while it
 ///   waited in the pool; a request without a body that fails on it before any answer is sent
 ///   once more on a new connection.
@@ -22,6 +24,7 @@ final class Exchange: UpstreamResponseReceiver {
     private let upstream: UpstreamAddress
     private let upstreamHead: HTTPRequestHead
     private let timeout: TimeAmount
+    private let logger: Logger
     private var connection: UpstreamConnection?
     /// Parts of the request that came before the connection was ready.
     private var waitingParts: [HTTPClientRequestPart] = []
@@ -34,8 +37,9 @@ final class Exchange: UpstreamResponseReceiver {
     private var lastProgress: NIODeadline
 
     init(request: GatewayRequest, upstream: UpstreamAddress, client: GatewayHandler, clientAddress: String?,
-         pool: UpstreamPool, timeout: TimeAmount) {
+         pool: UpstreamPool, timeout: TimeAmount, logger: Logger) {
         self.request = request
+        self.logger = logger
         self.upstream = upstream
         self.client = client
         self.pool = pool
@@ -84,14 +88,7 @@ final class Exchange: UpstreamResponseReceiver {
     /// The client's body grew past the limit: the request is refused and the member's connection
     /// dropped, as it has a part of the body it will never see the rest of.
     func refuse(_ problem: Problem) {
-        guard let client else { return }
-        if responseStarted {
-            end(reusingConnection: false)
-            client.abortConnection()
-        } else {
-            end(reusingConnection: false)
-            client.exchange(self, failedWith: problem)
-        }
+        fail(problem)
     }
 
     // MARK: The member's side
@@ -128,31 +125,26 @@ final class Exchange: UpstreamResponseReceiver {
 
     func upstream(failed error: any Error) {
         connection = nil
-        guard let client else { return }
-        if responseStarted {
-            end(reusingConnection: false)
-            client.abortConnection()
-        } else if let retry = retryAfterStaleConnection() {
+        guard client != nil else { return }
+        if !responseStarted, let retry = retryAfterStaleConnection() {
             waitingParts = retry
             requestSent = false
             pool.acquire(upstream, fresh: true) { self.connected($0) }
         } else {
-            end(reusingConnection: false)
-            client.exchange(self, failedWith: RelayFailure.broken(error).problem(service: upstream.service))
+            fail(.broken(error))
         }
     }
 
     // MARK: Inside
 
     private func connected(_ result: Result<UpstreamConnection, RelayFailure>) {
-        guard let client else {
+        guard client != nil else {
             if case .success(let connection) = result { pool.release(connection) }
             return
         }
         switch result {
         case .failure(let failure):
-            end(reusingConnection: false)
-            client.exchange(self, failedWith: failure.problem(service: upstream.service))
+            fail(failure)
         case .success(let connection):
             self.connection = connection
             connectionWasReused = connection.exchangesCompleted > 0
@@ -205,16 +197,33 @@ final class Exchange: UpstreamResponseReceiver {
 
     private func timerFired() {
         timer = nil
-        guard let client else { return }
+        guard client != nil else { return }
         let deadline = lastProgress + timeout
         if deadline > .now() {
             scheduleTimer(at: deadline)
-        } else if responseStarted {
-            end(reusingConnection: false)
+        } else {
+            fail(.timedOut)
+        }
+    }
+
+    /// The member's answer cannot be relayed: logged, then told to the client as `fail(_:)` tells it.
+    private func fail(_ failure: RelayFailure) {
+        logger.warning("upstream call failed", metadata: [
+            "upstream": "\(upstream.service)", "requestId": "\(request.requestId)", "error": "\(failure)",
+        ])
+        fail(failure.problem(service: upstream.service))
+    }
+
+    /// Ends the exchange without the member's whole answer: the client is answered `problem`,
+    /// or, when part of the answer has gone out already, its connection is closed, the only way
+    /// left to say the answer is cut.
+    private func fail(_ problem: Problem) {
+        guard let client else { return }
+        end(reusingConnection: false)
+        if responseStarted {
             client.abortConnection()
         } else {
-            end(reusingConnection: false)
-            client.exchange(self, failedWith: RelayFailure.timedOut.problem(service: upstream.service))
+            client.exchange(self, failedWith: problem)
         }
     }
 

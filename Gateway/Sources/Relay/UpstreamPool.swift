@@ -160,7 +160,7 @@ final class UpstreamPool {
     }
 
     private func closeExpiredIdleConnections(of member: Member) {
-        guard let oldest = member.idle.first, NIODeadline.now() - oldest.idleSince > idleTimeout else { return }
+        guard !member.idle.isEmpty else { return }
         let now = NIODeadline.now()
         while let oldest = member.idle.first, now - oldest.idleSince > idleTimeout {
             member.idle.removeFirst()

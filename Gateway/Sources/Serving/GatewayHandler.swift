@@ -155,7 +155,7 @@ final class GatewayHandler: ChannelDuplexHandler {
                 context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: request.head.version, status: .continue))), promise: nil)
             }
             let exchange = Exchange(request: ticket.request, upstream: ticket.upstream, client: self, clientAddress: clientAddress,
-                                    pool: pool, timeout: gateway.upstreamTimeout)
+                                    pool: pool, timeout: gateway.upstreamTimeout, logger: gateway.logger)
             phase = .relaying(exchange)
             let ended = requestEnded
             requestEnded = false
