@@ -8,10 +8,6 @@ import HTTPTypes
 struct PublicRoutes: Sendable {
     let matchers: [RequestMatcher]
 
-    func contains(method: HTTPRequest.Method, path: String) -> Bool {
-        contains(method: method, segments: path.split(separator: "/"))
-    }
-
     /// Whether a path, given as its segments, is public for the method.
     func contains(method: HTTPRequest.Method, segments: [Substring]) -> Bool {
         matchers.contains { $0.matches(method: method, segments: segments) }

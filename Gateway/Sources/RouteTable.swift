@@ -14,11 +14,6 @@ struct RouteTable: Sendable {
         routes = entries.map { Route(pattern: RoutePattern($0.0), service: $0.1) }
     }
 
-    /// The member owning a path, or `nil`.
-    func service(for path: String) -> String? {
-        route(for: path.split(separator: "/"))?.service
-    }
-
     /// The most specific route matching a path, given as its segments, or `nil`.
     func route(for segments: [Substring]) -> Route? {
         var best: Route?

@@ -38,10 +38,6 @@ struct RateLimitPolicy: Sendable {
 struct RateLimitPolicies: Sendable {
     let policies: [RateLimitPolicy]
 
-    func policy(method: HTTPRequest.Method, path: String) -> RateLimitPolicy? {
-        policy(method: method, segments: path.split(separator: "/"))
-    }
-
     /// The policy for a path given as its segments.
     func policy(method: HTTPRequest.Method, segments: [Substring]) -> RateLimitPolicy? {
         var best: (policy: RateLimitPolicy, specificity: (Int, Int, Int))?
