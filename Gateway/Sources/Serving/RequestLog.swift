@@ -33,19 +33,13 @@ final class RequestLog: Sendable {
         let metrics = metrics(route: request.route, method: request.head.method, status: status)
         metrics.requests.increment()
         metrics.duration.recordNanoseconds(elapsed.nanoseconds)
-        logger.info(
-            "request",
-            metadata: [
-                "method": "\(request.head.method.rawValue)",
-                "path": "\(request.path)",
-                "route": "\(request.route)",
-                "status": "\(status.code)",
-                "durationMs": "\(Double(elapsed.nanoseconds / 1000) / 1000)",
-                "requestId": "\(request.requestId)",
-                "traceId": "\(request.trace.traceID)",
-                "spanId": "\(request.trace.spanID)",
-                "principal": "\(request.principal?.subject ?? "-")",
-            ])
+        var fields = AccessLog.fields(method: request.head.method.rawValue, path: request.path, route: request.route,
+                                      status: Int(status.code), duration: .nanoseconds(elapsed.nanoseconds))
+        fields["requestId"] = "\(request.requestId)"
+        fields["traceId"] = "\(request.trace.traceID)"
+        fields["spanId"] = "\(request.trace.spanID)"
+        fields["principal"] = "\(request.principal?.subject ?? "-")"
+        logger.info("request", metadata: fields)
     }
 
     private func metrics(route: String, method: HTTPMethod, status: HTTPResponseStatus) -> Metrics {

@@ -12,17 +12,24 @@ public struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
     {
         let start = ContinuousClock.now
         let response = try await next(request, context)
-        let elapsed = ContinuousClock.now - start
-        let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
-        context.logger.info(
-            "request",
-            metadata: [
-                "method": "\(request.method.rawValue)",
-                "path": "\(request.uri.path)",
-                "route": "\(context.endpointPath ?? "-")",
-                "status": "\(response.status.code)",
-                "durationMs": "\((milliseconds * 1000).rounded() / 1000)",
-            ])
+        context.logger.info("request", metadata: AccessLog.fields(
+            method: request.method.rawValue, path: request.uri.path, route: context.endpointPath ?? "-",
+            status: response.status.code, duration: ContinuousClock.now - start))
         return response
+    }
+}
+
+/// The fields of the fleet's access-log line, one line per request: every service's lines and
+/// the gateway's (which writes its own, outside any router) read alike.
+public enum AccessLog {
+    public static func fields(method: String, path: String, route: String, status: Int, duration: Duration) -> Logger.Metadata {
+        let milliseconds = Double(duration.components.attoseconds) / 1e15 + Double(duration.components.seconds) * 1000
+        return [
+            "method": "\(method)",
+            "path": "\(path)",
+            "route": "\(route)",
+            "status": "\(status)",
+            "durationMs": "\((milliseconds * 1000).rounded() / 1000)",
+        ]
     }
 }
