@@ -38,6 +38,29 @@ import Testing
         }
     }
 
+    /// A client retrying a purchase that did go through must get the purchase back, not a
+    /// refusal because the wallet it emptied could not pay for it a second time.
+    @Test func aRepeatIsAnsweredWithTheOriginalEvenWhenTheAccountCouldNotPayItAgain() async throws {
+        try await LedgerHarness.run { ledger in
+            let learner = try await ledger.user()
+            let cash = try await ledger.account(type: "asset", owner: "platform", code: "cash")
+            let wallet = try await ledger.account(owner: learner.ownerRef, code: "wallet", flags: ["debitsMustNotExceedCredits"])
+            try await ledger.transfer(from: cash, to: wallet, 1000)
+            let purchase = UUID()
+            let first = try await ledger.transfer(purchase, from: wallet, to: cash, 1000, code: "purchase")
+            #expect(first.status == .created)
+
+            let again = try await ledger.transfer(purchase, from: wallet, to: cash, 1000, code: "purchase")
+            #expect(again.status == .ok && again["id"] == first["id"] && again["createdAt"] == first["createdAt"], "\(again.text)")
+            let batch = try await ledger.send(.post, "/ledger/transfers/batch", json: ["transfers": [
+                LedgerHarness.order(purchase, from: wallet, to: cash, 1000, code: "purchase"),
+                LedgerHarness.order(from: cash, to: wallet, 5),
+            ]], as: ledger.service)
+            #expect(batch.status == .created && batch.int("repeated") == 1 && batch.int("recorded") == 1, "\(batch.text)")
+            #expect(try await ledger.balance(wallet).int("balance") == 5)
+        }
+    }
+
     @Test func badOrdersAreRefusedNamingTheFieldAndChangeNothing() async throws {
         try await LedgerHarness.run { ledger in
             let usd = try await ledger.account("USD")

@@ -96,6 +96,75 @@ import Testing
         }
     }
 
+    /// The lesson ids on a stream, oldest first.
+    static func lessons(on type: String, _ redis: RedisClient) async throws -> [Int] {
+        try await redis.send("XRANGE", redis.key(EventStreams.stream(for: type)), "-", "+").array!.map { entry in
+            let json = try #require(entry.array?.last?.array?.last?.string)
+            return try JSONCoding.makeDecoder().decode(EventEnvelope.self, from: Data(json.utf8)).decode(LessonCompleted.self).lessonId
+        }
+    }
+
+    @Test func aRoundOfManyEventsOfTwoTypesPutsEachOnItsStreamOnceAndInOrder() async throws {
+        try await withTestDatabase { database in
+            try await withTestRedis { redis in
+                try await Self.prepare(database)
+                let relay = OutboxRelay(database: database, redis: redis, logger: TestLogger.make("relay"))
+                let outbox = Outbox(source: "tests", relay: relay)
+                // More than two calls' worth of the append script (100 events each), the two types interleaved.
+                let count = 250
+                let events = try await database.transaction { transaction in
+                    var events: [EventEnvelope] = []
+                    for lesson in 0..<count {
+                        events.append(try await outbox.publish(lesson.isMultiple(of: 3) ? "lesson.skipped" : "lesson.completed",
+                                                               subject: String(lesson), data: LessonCompleted(lessonId: lesson),
+                                                               in: transaction))
+                    }
+                    return events
+                }
+                #expect(try await relay.relayOnce() == count)
+                let skipped = (0..<count).filter { $0.isMultiple(of: 3) }
+                let completed = (0..<count).filter { !$0.isMultiple(of: 3) }
+                #expect(try await Self.lessons(on: "lesson.skipped", redis) == skipped)
+                #expect(try await Self.lessons(on: "lesson.completed", redis) == completed)
+
+                // As if the process had died after appending but before deleting the rows.
+                try await database.transaction { transaction in
+                    for event in events { try await outbox.append(event, in: transaction) }
+                }
+                #expect(try await relay.relayOnce() == count)
+                #expect(try await Self.lessons(on: "lesson.skipped", redis) == skipped)
+                #expect(try await Self.lessons(on: "lesson.completed", redis) == completed)
+            }
+        }
+    }
+
+    @Test func anEventRedisRefusesStaysInTheOutboxAndIsAppendedOnceRedisTakesIt() async throws {
+        try await withTestDatabase { database in
+            try await withTestRedis { redis in
+                try await Self.prepare(database)
+                let relay = OutboxRelay(database: database, redis: redis, logger: TestLogger.make("relay"))
+                let outbox = Outbox(source: "tests", relay: relay)
+                // A key of the wrong type where the second event's stream should be: XADD fails on it.
+                let blocked = redis.key(EventStreams.stream(for: "lesson.skipped"))
+                try await redis.send("SET", blocked, "not a stream")
+                try await database.transaction { transaction in
+                    try await outbox.publish("lesson.completed", subject: "1", data: LessonCompleted(lessonId: 1), in: transaction)
+                    try await outbox.publish("lesson.skipped", subject: "2", data: LessonCompleted(lessonId: 2), in: transaction)
+                }
+
+                await #expect(throws: RedisError.self) { try await relay.relayOnce() }
+                let waiting = try await database.queryFirst("SELECT count(*) AS n FROM outbox")
+                #expect(try waiting?.decode("n", as: Int.self) == 2, "a failed round deletes nothing")
+                #expect(try await Self.lessons(on: "lesson.completed", redis) == [1])
+
+                try await redis.send("DEL", blocked)
+                #expect(try await relay.relayOnce() == 2)
+                #expect(try await Self.lessons(on: "lesson.completed", redis) == [1], "not appended twice")
+                #expect(try await Self.lessons(on: "lesson.skipped", redis) == [2], "the refused event is not lost")
+            }
+        }
+    }
+
     @Test func aConsumerKilledBeforeAcknowledgingGetsTheEventAgainAndItsEffectIsAppliedOnce() async throws {
         try await withTestDatabase { database in
             try await withTestRedis { redis in

@@ -4,9 +4,10 @@ import Testing
 
 /// The hand-written UUID text agrees with Foundation's, character for character.
 @Suite struct UUIDTextTests {
-    @Test func theTextIsFoundationsInLowerCaseAndReadsBackInEitherCase() {
+    @Test func theTextIsFoundationsInEitherCaseAndReadsBackInEitherCase() {
         for uuid in (0..<2000).map({ $0 % 2 == 0 ? UUID() : UUIDv7.make() }) {
             #expect(uuid.lowercasedText == uuid.uuidString.lowercased())
+            #expect(uuid.uppercasedText == uuid.uuidString)
             #expect(UUID(text: uuid.lowercasedText) == uuid)
             #expect(UUID(text: uuid.uuidString) == uuid)
         }

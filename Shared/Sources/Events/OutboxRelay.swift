@@ -6,10 +6,11 @@ import ServiceLifecycle
 /// Moves events from a service's outbox table to their Redis streams.
 ///
 /// Each round locks a batch of waiting rows (`FOR UPDATE SKIP LOCKED`, so replicas share the
-/// work), appends each event to its stream through a Lua script that appends an event id only
+/// work), appends the events to their streams through a Lua script that appends an event id only
 /// once, and deletes the rows in the same transaction. While Redis is down the round fails, the
 /// rows stay, and the relay tries again with a growing pause: no event is lost, and none is
-/// appended twice even if the process dies between appending and deleting.
+/// appended twice even if the process dies between appending and deleting (unless the rows wait
+/// more than `markerLifetime` to be relayed again; consumers ignore such a repeat).
 public final class OutboxRelay: Service, Sendable {
     private let database: Database
     private let redis: RedisClient
@@ -19,15 +20,40 @@ public final class OutboxRelay: Service, Sendable {
     private let streamMaxLength: Int
     private let wakeups = WakeupSignal()
 
-    /// Appends an event to its stream unless an event with its id was appended before.
-    /// KEYS: stream, marker. ARGV: event JSON, approximate stream length cap, marker lifetime.
+    /// Appends events to their streams, each unless an event with its id was appended before.
+    /// KEYS: each event's stream and marker, in turn. ARGV: the approximate stream length cap,
+    /// the markers' lifetime, then each event's JSON. Returns how many it appended. An event
+    /// that cannot be appended loses its marker again and fails the call, so a later round
+    /// tries it again; the events before it stay appended and marked.
     static let appendOnce = RedisScript(
         """
-        if redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[3]) then
-          return redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'event', ARGV[1])
+        local appended = 0
+        for i = 3, #ARGV do
+          local stream, marker = KEYS[2 * i - 5], KEYS[2 * i - 4]
+          if redis.call('SET', marker, '1', 'NX', 'EX', ARGV[2]) then
+            local added = redis.pcall('XADD', stream, 'MAXLEN', '~', ARGV[1], '*', 'event', ARGV[i])
+            if type(added) == 'table' and added.err then
+              redis.call('DEL', marker)
+              return added
+            end
+            appended = appended + 1
+          end
         end
-        return false
+        return appended
         """)
+
+    /// How many events one call of `appendOnce` carries. One call per event cost Redis more
+    /// than the appends themselves; one call per round would hold every other client of Redis
+    /// (the gateway's rate limits among them) for as long as a round of appends takes.
+    static let eventsPerCall = 100
+
+    /// How long a marker says its event was appended. It only has to outlast the moment between
+    /// a round's appends and its commit: a round that dies there leaves its rows to the next
+    /// round, in this replica or another, normally within a poll interval. Past an hour a
+    /// repeat reaches the stream, and consumers, who record the ids they handled, ignore it.
+    /// Markers are one key per event, so their lifetime is what they cost Redis in memory: a
+    /// week of them at a thousand events a second would be 600 million keys.
+    static let markerLifetime = String(3600)
 
     /// Creates a relay.
     /// - Parameters:
@@ -85,7 +111,7 @@ public final class OutboxRelay: Service, Sendable {
                 """)
             guard !rows.isEmpty else { return 0 }
             var positions: [Int64] = []
-            var commands: [[String]] = []
+            var events: [(stream: String, marker: String, json: String)] = []
             var types: [String] = []
             for row in rows {
                 positions.append(try row.decode("position"))
@@ -98,13 +124,10 @@ public final class OutboxRelay: Service, Sendable {
                     occurredAt: try row.decode("occurred_at"), dataJSON: try row.decode("data"),
                     traceparent: try row.decode("traceparent"))
                 types.append(type)
-                commands.append([
-                    redis.key(EventStreams.stream(for: type)),
-                    redis.key(EventStreams.publishedMarker(for: id.lowercasedText)),
-                    json, String(streamMaxLength), String(7 * 24 * 3600),
-                ])
+                events.append((redis.key(EventStreams.stream(for: type)),
+                               redis.key(EventStreams.publishedMarker(for: id.lowercasedText)), json))
             }
-            try await appendAll(commands)
+            try await appendAll(events)
             try await transaction.execute("DELETE FROM outbox WHERE position = ANY(\(positions))")
             // One counter lookup per type, not per event: a lookup sanitizes the label names,
             // and a batch of transfers publishes thousands of events of one type.
@@ -115,18 +138,12 @@ public final class OutboxRelay: Service, Sendable {
         }
     }
 
-    /// Runs the append script for every event in one pipeline, loading the script first when
-    /// Redis has forgotten it.
-    private func appendAll(_ invocations: [[String]]) async throws {
-        func pipeline(_ verb: String, _ script: String) -> [[String]] {
-            invocations.map { [verb, script, "2"] + $0 }
-        }
-        var replies = try await redis.pipeline(pipeline("EVALSHA", Self.appendOnce.sha))
-        if replies.contains(where: { if case .error(let message) = $0 { message.hasPrefix("NOSCRIPT") } else { false } }) {
-            replies = try await redis.pipeline(pipeline("EVAL", Self.appendOnce.source))
-        }
-        for reply in replies {
-            if case .error(let message) = reply { throw RedisError(kind: .server, message: message) }
+    /// Appends the events in order, `eventsPerCall` to a call of the append script.
+    private func appendAll(_ events: [(stream: String, marker: String, json: String)]) async throws {
+        for start in stride(from: 0, to: events.count, by: Self.eventsPerCall) {
+            let chunk = events[start..<min(start + Self.eventsPerCall, events.count)]
+            try await redis.run(Self.appendOnce, keys: chunk.flatMap { [$0.stream, $0.marker] },
+                                arguments: [String(streamMaxLength), Self.markerLifetime] + chunk.map(\.json))
         }
     }
 }
@@ -136,7 +153,7 @@ extension EventEnvelope {
     /// around a payload that is already JSON text.
     static func wireText(id: UUID, type: String, source: String, subject: String?, occurredAt: Date, dataJSON: String,
                          traceparent: String?) -> String {
-        var text = "{\"data\":" + dataJSON + ",\"id\":\"" + id.uuidString + "\",\"occurredAt\":\"" + Timestamp.format(occurredAt)
+        var text = "{\"data\":" + dataJSON + ",\"id\":\"" + id.uppercasedText + "\",\"occurredAt\":\"" + Timestamp.format(occurredAt)
             + "\",\"source\":"
         JSONText.quote(source, into: &text)
         if let subject {

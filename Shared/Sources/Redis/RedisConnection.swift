@@ -97,17 +97,21 @@ private func makeTimeval(_ duration: Duration) -> timeval {
 private func withArgv<R>(
     _ arguments: [String], _ body: (UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> R
 ) -> R {
-    var bytes: [CChar] = []
+    // One buffer for all the arguments' bytes, copied a string at a time (a byte-by-byte copy
+    // was a fifth of the event relay's CPU).
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(arguments.reduce(1) { $0 + $1.utf8.count })
     var offsets: [Int] = []
     var lengths: [Int] = []
     for argument in arguments {
         offsets.append(bytes.count)
         lengths.append(argument.utf8.count)
-        bytes.append(contentsOf: argument.utf8.map { CChar(bitPattern: $0) })
+        bytes.append(contentsOf: argument.utf8)
     }
     bytes.append(0)  // never empty, so the buffer always has an address
-    return bytes.withUnsafeBufferPointer { buffer in
-        var pointers: [UnsafePointer<CChar>?] = offsets.map { buffer.baseAddress! + $0 }
+    return bytes.withUnsafeBytes { buffer in
+        let base = buffer.baseAddress!.assumingMemoryBound(to: CChar.self)
+        var pointers: [UnsafePointer<CChar>?] = offsets.map { UnsafePointer(base + $0) }
         return pointers.withUnsafeMutableBufferPointer { pointerBuffer in
             lengths.withUnsafeBufferPointer { body(pointerBuffer.baseAddress!, $0.baseAddress!) }
         }

@@ -37,25 +37,46 @@ struct PostingWriter: Sendable {
         case writesFirst
     }
 
+    /// Whether a transaction looks up the ids of the transfers it is asked to record.
+    ///
+    /// Nearly every transfer id is new, and for a batch of thousands the lookup was a tenth of
+    /// what PostgreSQL spent on it (the planner scans the table for that many ids). So the first
+    /// attempt assumes them new. Two things send `apply` round again, looking them up: the
+    /// transfers' primary key refusing a repeat when they are written, and a transfer refused
+    /// for any reason before that, since it may have been a repeat, to be answered with the
+    /// original instead. Nothing has been written in either case.
+    private enum IdLookup {
+        case assumeNew
+        case always
+    }
+
     /// The locked accounts changed a decision made before the locks.
     private struct DecisionsChangedUnderLock: Error {}
+
+    /// A transfer was refused by an attempt that assumed its id new (`IdLookup.assumeNew`).
+    private struct RefusedWithoutLookup: Error {}
 
     /// Applies the commands and returns one outcome per command, in order.
     func apply(_ commands: [LedgerCommand], _ atomicity: Atomicity) async throws -> [CommandOutcome] {
         var plan = commands.allSatisfy(\.dependsOnlyOnAccounts) ? Plan.writesFirst : .locksFirst
+        var ids = IdLookup.assumeNew
         // Two writers may record the same new transfer id at once (a client retrying against two
         // replicas); the loser's insert fails on the primary key. Running again, it finds the
         // winner's transfer and answers with it, as for any repeat.
         var attempt = 1
         while true {
-            let thisPlan = plan
+            let (thisPlan, theseIds) = (plan, ids)
             do {
                 return try await database.transaction { transaction in
                     switch thisPlan {
-                    case .locksFirst: try await applyLockingFirst(commands, atomicity, in: transaction)
-                    case .writesFirst: try await applyWritingFirst(commands, atomicity, in: transaction)
+                    case .locksFirst: try await applyLockingFirst(commands, atomicity, theseIds, in: transaction)
+                    case .writesFirst: try await applyWritingFirst(commands, atomicity, theseIds, in: transaction)
                     }
                 }
+            } catch let error as PostgresError where error.sqlState == "23505" && theseIds == .assumeNew {
+                ids = .always
+            } catch is RefusedWithoutLookup {
+                ids = .always
             } catch let error as PostgresError where error.sqlState == "23505" && attempt < 3 {
                 attempt += 1
             } catch is DecisionsChangedUnderLock {
@@ -65,10 +86,10 @@ struct PostingWriter: Sendable {
         }
     }
 
-    private func applyLockingFirst(_ commands: [LedgerCommand], _ atomicity: Atomicity, in transaction: Transaction)
-        async throws -> [CommandOutcome]
+    private func applyLockingFirst(_ commands: [LedgerCommand], _ atomicity: Atomicity, _ ids: IdLookup,
+                                   in transaction: Transaction) async throws -> [CommandOutcome]
     {
-        let (_, engine, outcomes) = try await decide(commands, locking: true, in: transaction)
+        let (_, engine, outcomes) = try await decide(commands, locking: true, ids, in: transaction)
         guard engine.hasWritesToKeep(outcomes, atomicity) else { return outcomes }
         try await outbox.append(
             selecting: LedgerEvents.selecting(engine.recorded, from: "recorded"),
@@ -76,10 +97,10 @@ struct PostingWriter: Sendable {
         return outcomes
     }
 
-    private func applyWritingFirst(_ commands: [LedgerCommand], _ atomicity: Atomicity, in transaction: Transaction)
-        async throws -> [CommandOutcome]
+    private func applyWritingFirst(_ commands: [LedgerCommand], _ atomicity: Atomicity, _ ids: IdLookup,
+                                   in transaction: Transaction) async throws -> [CommandOutcome]
     {
-        let (booksAsRead, engine, outcomes) = try await decide(commands, locking: false, in: transaction)
+        let (booksAsRead, engine, outcomes) = try await decide(commands, locking: false, ids, in: transaction)
         // Outcomes decided on the accounts as last committed that write nothing need no lock.
         guard engine.hasWritesToKeep(outcomes, atomicity) else { return outcomes }
         try await outbox.append(
@@ -95,19 +116,24 @@ struct PostingWriter: Sendable {
     }
 
     /// Reads the books and applies the commands to them in memory.
-    private func decide(_ commands: [LedgerCommand], locking: Bool, in transaction: Transaction) async throws
-        -> (booksAsRead: PostingEngine.Books, engine: PostingEngine, outcomes: [CommandOutcome])
+    private func decide(_ commands: [LedgerCommand], locking: Bool, _ ids: IdLookup, in transaction: Transaction)
+        async throws -> (booksAsRead: PostingEngine.Books, engine: PostingEngine, outcomes: [CommandOutcome])
     {
-        let (books, now) = try await read(for: commands, locking: locking, in: transaction)
+        let (books, now) = try await read(for: commands, locking: locking, ids, in: transaction)
         var engine = PostingEngine(books: books, now: now)
         let outcomes = commands.map { engine.apply($0) }
+        if ids == .assumeNew, zip(commands, outcomes).contains(where: { command, outcome in
+            if case .transfer = command, case .refused = outcome { true } else { false }
+        }) {
+            throw RefusedWithoutLookup()
+        }
         return (books, engine, outcomes)
     }
 
     /// Reads the part of the books the commands need, and the transaction's clock; with
     /// `locking`, locks the accounts before reading what was recorded on them.
-    private func read(for commands: [LedgerCommand], locking: Bool, in transaction: Transaction) async throws
-        -> (PostingEngine.Books, now: Date)
+    private func read(for commands: [LedgerCommand], locking: Bool, _ ids: IdLookup, in transaction: Transaction)
+        async throws -> (PostingEngine.Books, now: Date)
     {
         var books = PostingEngine.Books()
         var ordered: [UUID] = []
@@ -136,7 +162,9 @@ struct PostingWriter: Sendable {
         // With the locks taken, whatever a concurrent writer recorded on these accounts has committed.
         // Without them, a transfer recorded meanwhile under one of these ids fails this writer's
         // insert on the primary key, and `apply` runs again to find it.
-        for transfer in try await transfers(ordered, in: transaction) { books.transfers[transfer.id] = transfer }
+        if ids == .always {
+            for transfer in try await transfers(ordered, in: transaction) { books.transfers[transfer.id] = transfer }
+        }
         let pendingIds = commands.compactMap(\.pendingId)
         if !pendingIds.isEmpty {
             for row in try await transaction.query(
