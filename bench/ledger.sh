@@ -79,17 +79,24 @@ LUA
 # CPU time the ledger and PostgreSQL used per transfer during the phase that starts with
 # `cpu_mark` and ends with `cpu_report TRANSFERS`: it varies less with the machine's speed of
 # the hour than rates do.
-cpu_mark() { LEDGER_CPU=$(cpu_ms "$LEDGER_PID"); POSTGRES_CPU=$(postgres_cpu_ms); }
+cpu_mark() { LEDGER_CPU=$(cpu_ms "$LEDGER_PID"); POSTGRES_CPU=$(postgres_cpu_ms); REDIS_CPU=$(redis_cpu_ms); }
 cpu_report() {
     awk -v n="$1" -v l="$(( $(cpu_ms "$LEDGER_PID") - LEDGER_CPU ))" -v p="$(( $(postgres_cpu_ms) - POSTGRES_CPU ))" \
-        'BEGIN { printf "  CPU per transfer: azora-ledger %.0f µs, PostgreSQL %.0f µs\n", l * 1000 / n, p * 1000 / n }'
+        -v r="$(( $(redis_cpu_ms) - REDIS_CPU ))" -v what="${2:-}" \
+        'BEGIN { printf "  CPU per transfer%s: azora-ledger %.0f µs, PostgreSQL %.0f µs, Redis %.0f µs\n", what, l * 1000 / n, p * 1000 / n, r * 1000 / n }'
 }
+redis_cpu_ms() { cpu_ms "$(cat "$SCRATCH/redis/redis.pid")"; }
 # Transfers recorded so far and group commits so far, from the ledger's own counters.
 transfers_recorded() {
     curl -fsS "$LEDGER/metrics" | awk '/^ledger_group_commit_transfers_total/ { n = $2 } END { printf "%d\n", n }'
 }
 group_commits() {
     curl -fsS "$LEDGER/metrics" | awk '/^ledger_group_commits_total/ { n = $2 } END { printf "%d\n", n }'
+}
+
+# Events written by the ledger and not yet relayed to the bus.
+waiting_events() {
+    psql_admin "$PG_PORT" azora -tAc "SELECT count(*) FROM ledger.outbox"
 }
 
 # One round of pgbench; prints its transactions/s.
@@ -152,6 +159,15 @@ BATCH_TPS=$(awk -v n=$((BATCHES * BATCH_SIZE)) -v s="$START" -v e="$END" 'BEGIN 
 printf '  batches  %8s transfers/s  (%d transfers in %.1f s)\n' "$BATCH_TPS" $((BATCHES * BATCH_SIZE)) \
     "$(awk -v s="$START" -v e="$END" 'BEGIN { print e - s }')"
 cpu_report $((BATCHES * BATCH_SIZE))
+# Each transfer's event waits in the outbox until the relay has put it on the bus: not part of
+# the batch target, but the rate the ledger could keep up for as long as batches kept coming.
+WAITING=$(waiting_events)
+while [ "$(waiting_events)" != 0 ]; do sleep 0.1; done
+RELAYED=$(date +%s.%N)
+printf '  events   %d still in the outbox after the last batch, all on the bus %.1f s later: %.0f transfers/s with their events\n' \
+    "$WAITING" "$(awk -v e="$END" -v r="$RELAYED" 'BEGIN { print r - e }')" \
+    "$(awk -v n=$((BATCHES * BATCH_SIZE)) -v s="$START" -v r="$RELAYED" 'BEGIN { print n / (r - s) }')"
+cpu_report $((BATCHES * BATCH_SIZE)) ", events relayed included"
 
 say "integrity check"
 curl -fsS -H "Authorization: Bearer $TOKEN" "$LEDGER/ledger/reports/integrity" | python3 -c '

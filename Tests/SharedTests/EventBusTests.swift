@@ -138,6 +138,40 @@ import Testing
         }
     }
 
+    /// Rounds resume past the last row they moved (`OutboxResumePoint`): an event whose
+    /// transaction began first but committed after later ones must still reach the stream.
+    @Test func anEventCommittedAfterLaterOnesIsStillRelayed() async throws {
+        try await withTestDatabase { database in
+            try await withTestRedis { redis in
+                try await Self.prepare(database)
+                let relay = OutboxRelay(database: database, redis: redis, logger: TestLogger.make("relay"), batchSize: 2)
+                let outbox = Outbox(source: "tests", relay: relay)
+                let written = AsyncStream<Void>.makeStream()
+                let commit = AsyncStream<Void>.makeStream()
+                let slow = Task {
+                    try await database.transaction { transaction in
+                        try await outbox.publish("lesson.completed", subject: "1", data: LessonCompleted(lessonId: 1), in: transaction)
+                        written.continuation.yield()
+                        var gate = commit.stream.makeAsyncIterator()
+                        await gate.next()
+                    }
+                }
+                var wroteFirst = written.stream.makeAsyncIterator()
+                await wroteFirst.next()
+                for lesson in 2...5 { _ = try await Self.publish(lesson, through: outbox, database: database) }
+                #expect(try await relay.relayOnce() == 2)
+                #expect(try await relay.relayOnce() == 2)
+                commit.continuation.yield()
+                try await slow.value
+
+                var moved = 0
+                for _ in 0..<3 { moved += try await relay.relayOnce() }
+                #expect(moved == 1)
+                #expect(try await Self.lessons(on: "lesson.completed", redis) == [2, 3, 4, 5, 1])
+            }
+        }
+    }
+
     @Test func anEventRedisRefusesStaysInTheOutboxAndIsAppendedOnceRedisTakesIt() async throws {
         try await withTestDatabase { database in
             try await withTestRedis { redis in

@@ -44,6 +44,24 @@ import Testing
         }
     }
 
+    /// Strings go in the binary format too, as their bytes: no quoting to get wrong.
+    @Test func binaryStringArraysReachTheServerIntact() async throws {
+        try await withTestDatabase { database in
+            let texts: [String?] = ["plain", "", "NULL", nil, "a,b", "{\"json\": [1, 2]}", "back\\slash", " spaced ", "ünïcödé 🎓", "'quote'"]
+            let row = try #require(try await database.queryFirst("""
+                SELECT \(texts)::text[] IS NOT DISTINCT FROM \(texts.postgresText)::text[] AS same,
+                       (\(texts)::text[])[4] IS NULL AS null_kept, (\(texts)::text[])[3] AS word,
+                       (\(["{\"a\": 1}", "{}"])::text[]::jsonb[])[1] ->> 'a' AS member
+                """))
+            #expect(try row.decode("same", as: Bool.self))
+            #expect(try row.decode("null_kept", as: Bool.self))
+            #expect(try row.decode("word", as: String.self) == "NULL")
+            #expect(try row.decode("member", as: String.self) == "1")
+            let (_, parameters) = ("SELECT \(texts)::text[]" as SQL).render()
+            #expect(parameters == [.binary(texts.postgresBinary)])
+        }
+    }
+
     /// A service's own session settings reach every session of its pool.
     @Test func sessionSettingsApplyToEverySession() async throws {
         var settings = DatabaseSettings(url: TestEnvironment.databaseURL, schema: "public", maxConnections: 2)

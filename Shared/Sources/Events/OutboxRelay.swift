@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Metrics
 import ServiceLifecycle
+import Synchronization
 
 /// Moves events from a service's outbox table to their Redis streams.
 ///
@@ -19,6 +20,7 @@ public final class OutboxRelay: Service, Sendable {
     private let pollInterval: Duration
     private let streamMaxLength: Int
     private let wakeups = WakeupSignal()
+    private let resumePoint = Mutex(OutboxResumePoint())
 
     /// Appends events to their streams, each unless an event with its id was appended before.
     /// KEYS: each event's stream and marker, in turn. ARGV: the approximate stream length cap,
@@ -103,18 +105,35 @@ public final class OutboxRelay: Service, Sendable {
     /// - Returns: how many events were moved.
     @discardableResult
     public func relayOnce() async throws -> Int {
+        let after = resumePoint.withLock { $0.after }
+        do {
+            let (moved, last) = try await relayRound(after: after)
+            resumePoint.withLock { $0.roundEnded(full: moved == batchSize, lastPosition: last) }
+            return moved
+        } catch {
+            resumePoint.withLock { $0 = OutboxResumePoint() }
+            throw error
+        }
+    }
+
+    /// One round: takes up to `batchSize` waiting rows past `after` out of the outbox, appends
+    /// their events, and commits. Returns how many it moved and the last one's position.
+    private func relayRound(after: Int64) async throws -> (moved: Int, lastPosition: Int64) {
         try await database.transaction { transaction in
+            // Deleted at once rather than locked and deleted after the appends: the rows come
+            // back if the appends fail, since the transaction then rolls back. The inner query
+            // locks the rows it picks, so their ctids (a TID scan: no index lookup per row)
+            // stay theirs until the commit.
             let rows = try await transaction.query(
                 """
-                SELECT position, id, type, source, subject, occurred_at, data::text AS data, traceparent
-                FROM outbox ORDER BY position LIMIT \(batchSize) FOR UPDATE SKIP LOCKED
+                DELETE FROM outbox WHERE ctid = ANY(ARRAY(
+                    SELECT ctid FROM outbox WHERE position > \(after) ORDER BY position LIMIT \(batchSize)
+                    FOR UPDATE SKIP LOCKED))
+                RETURNING position, id, type, source, subject, occurred_at, data::text AS data, traceparent
                 """)
-            guard !rows.isEmpty else { return 0 }
-            var positions: [Int64] = []
-            var events: [(stream: String, marker: String, json: String)] = []
-            var types: [String] = []
+            var events: [(position: Int64, type: String, stream: String, marker: String, json: String)] = []
+            events.reserveCapacity(rows.count)
             for row in rows {
-                positions.append(try row.decode("position"))
                 let id: UUID = try row.decode("id")
                 let type: String = try row.decode("type")
                 // The payload goes onto the bus as PostgreSQL prints it: decoding and re-encoding
@@ -123,18 +142,18 @@ public final class OutboxRelay: Service, Sendable {
                     id: id, type: type, source: try row.decode("source"), subject: try row.decode("subject"),
                     occurredAt: try row.decode("occurred_at"), dataJSON: try row.decode("data"),
                     traceparent: try row.decode("traceparent"))
-                types.append(type)
-                events.append((redis.key(EventStreams.stream(for: type)),
+                events.append((try row.decode("position"), type, redis.key(EventStreams.stream(for: type)),
                                redis.key(EventStreams.publishedMarker(for: id.lowercasedText)), json))
             }
-            try await appendAll(events)
-            try await transaction.execute("DELETE FROM outbox WHERE position = ANY(\(positions))")
+            // `RETURNING` gives the rows in the order the TID scan met them.
+            events.sort { $0.position < $1.position }
+            try await appendAll(events.map { ($0.stream, $0.marker, $0.json) })
             // One counter lookup per type, not per event: a lookup sanitizes the label names,
             // and a batch of transfers publishes thousands of events of one type.
-            for (type, count) in types.reduce(into: [String: Int](), { $0[$1, default: 0] += 1 }) {
+            for (type, count) in events.reduce(into: [String: Int](), { $0[$1.type, default: 0] += 1 }) {
                 Counter(label: "events_published_total", dimensions: [("type", type)]).increment(by: count)
             }
-            return rows.count
+            return (events.count, events.last?.position ?? after)
         }
     }
 

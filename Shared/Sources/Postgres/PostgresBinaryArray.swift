@@ -10,16 +10,19 @@ public enum PostgresParameter: Sendable, Equatable {
 }
 
 /// An element of an array parameter sent in PostgreSQL's binary format: 16 bytes for a UUID,
-/// 8 for a bigint, nothing to quote on our side and nothing to parse on the server's. A batch
+/// 8 for a bigint, a string's bytes as they are, nothing to quote on our side and nothing to
+/// parse on the server's. A batch
 /// of transfers sends ten such arrays of thousands of elements; in text form, writing them
 /// was a quarter of the ledger's CPU and reading them back (`array_in`, `uuid_in`,
 /// `strtoull`) a tenth of PostgreSQL's.
 ///
 /// The server must expect the element's own type, so cast the parameter to it
-/// (`\(ids)::uuid[]`, `\(amounts)::bigint[]`): a binary array of `int8` where the server infers
-/// `integer[]` is refused with "wrong element type".
+/// (`\(ids)::uuid[]`, `\(amounts)::bigint[]`, `\(names)::text[]`) or compare it with a column
+/// of that type: a binary array of `int8` where the server infers `integer[]` is refused with
+/// "wrong element type". Strings are `text`; for another type made from text, cast on
+/// (`\(documents)::text[]::jsonb[]`).
 public protocol PostgresBinaryArrayElement: PostgresEncodable {
-    /// The element type's OID: `uuid` 2950, `int8` 20.
+    /// The element type's OID: `uuid` 2950, `int8` 20, `text` 25.
     static var postgresTypeOID: UInt32 { get }
     /// Whether this element is SQL NULL.
     var isPostgresNull: Bool { get }
@@ -46,6 +49,17 @@ extension Int64: PostgresBinaryArrayElement {
     @inlinable public func appendPostgresBinary(to bytes: inout [UInt8]) {
         bytes.appendBigEndian(Int32(8))
         bytes.appendBigEndian(self)
+    }
+}
+
+extension String: PostgresBinaryArrayElement {
+    public static var postgresTypeOID: UInt32 { 25 }  // text
+    public var isPostgresNull: Bool { false }
+    /// Its UTF-8 bytes: no quoting or escaping, where the text array format quotes any element
+    /// holding a quote, brace, comma, backslash or space (every JSON document, for one).
+    @inlinable public func appendPostgresBinary(to bytes: inout [UInt8]) {
+        bytes.appendBigEndian(Int32(utf8.count))
+        bytes.append(contentsOf: utf8)
     }
 }
 

@@ -222,7 +222,7 @@ struct PostingWriter: Sendable {
                 SELECT *, \(engine.now)::timestamptz FROM unnest(\(transfers.map(\.id))::uuid[], \(transfers.map(\.kind.rawValue))::text[],
                     \(transfers.map(\.debitAccountId))::uuid[], \(transfers.map(\.creditAccountId))::uuid[],
                     \(transfers.map(\.amount))::bigint[], \(transfers.map(\.currency))::text[], \(transfers.map(\.code))::text[],
-                    \(transfers.map(\.metadata))::jsonb[], \(transfers.map(\.pendingId))::uuid[], \(transfers.map(\.reversalOf))::uuid[],
+                    \(transfers.map { JSONText.write($0.metadata) })::text[]::jsonb[], \(transfers.map(\.pendingId))::uuid[], \(transfers.map(\.reversalOf))::uuid[],
                     \(transfers.map(\.timeoutSeconds))::integer[], \(transfers.map(\.timeoutAt))::timestamptz[])
                 RETURNING *),
             posted AS (
