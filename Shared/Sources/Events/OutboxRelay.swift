@@ -6,12 +6,13 @@ import Synchronization
 
 /// Moves events from a service's outbox table to their Redis streams.
 ///
-/// Each round locks a batch of waiting rows (`FOR UPDATE SKIP LOCKED`, so replicas share the
-/// work), appends the events to their streams through a Lua script that appends an event id only
-/// once, and deletes the rows in the same transaction. While Redis is down the round fails, the
-/// rows stay, and the relay tries again with a growing pause: no event is lost, and none is
-/// appended twice even if the process dies between appending and deleting (unless the rows wait
-/// more than `markerLifetime` to be relayed again; consumers ignore such a repeat).
+/// Each round takes a batch of waiting rows out of the outbox (locked with `SKIP LOCKED`, so
+/// replicas share the work, and deleted by the same statement), appends the events to their
+/// streams through a Lua script that appends an event id only once, and commits. While Redis is
+/// down the round fails and rolls back, the rows stay, and the relay tries again with a growing
+/// pause: no event is lost, and none is appended twice even if the process dies between
+/// appending and committing (unless the rows then wait more than `markerLifetime` to be relayed
+/// again; consumers ignore such a repeat).
 public final class OutboxRelay: Service, Sendable {
     private let database: Database
     private let redis: RedisClient

@@ -39,8 +39,9 @@ struct PostingWriter: Sendable {
 
     /// Whether a transaction looks up the ids of the transfers it is asked to record.
     ///
-    /// Nearly every transfer id is new, and for a batch of thousands the lookup was a tenth of
-    /// what PostgreSQL spent on it (the planner scans the table for that many ids). So the first
+    /// Nearly every transfer id is new, and for a batch of thousands the lookup cost up to a
+    /// tenth of what PostgreSQL spent on it, more as the table grows (the planner scans the
+    /// table for that many ids). So the first
     /// attempt assumes them new. Two things send `apply` round again, looking them up: the
     /// transfers' primary key refusing a repeat when they are written, and a transfer refused
     /// for any reason before that, since it may have been a repeat, to be answered with the
