@@ -6,6 +6,7 @@
 #      at CLIENTS connections (transfers/s): alternating, because this machine's speed drifts
 #      by more than the difference being measured; the ratio is of the medians;
 #   2. the batch endpoint: BATCHES batches of BATCH_SIZE transfers, 4 at a time: transfers/s;
+#      then the wait until the relay has put every transfer's event on the bus (not a target);
 # then the integrity check, and the ratios against the targets (single ≥ pgbench; batch ≥ 20,000/s).
 #
 # Settings (environment): CLIENTS (64), DURATION (10s), ROUNDS (3), ACCOUNTS (1000), SCALE (10,
