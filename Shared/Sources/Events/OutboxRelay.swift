@@ -132,7 +132,7 @@ public final class OutboxRelay: Service, Sendable {
                     FOR UPDATE SKIP LOCKED))
                 RETURNING position, id, type, source, subject, occurred_at, data::text AS data, traceparent
                 """)
-            var events: [(position: Int64, type: String, stream: String, marker: String, json: String)] = []
+            var events: [RelayedEvent] = []
             events.reserveCapacity(rows.count)
             for row in rows {
                 let id: UUID = try row.decode("id")
@@ -143,12 +143,13 @@ public final class OutboxRelay: Service, Sendable {
                     id: id, type: type, source: try row.decode("source"), subject: try row.decode("subject"),
                     occurredAt: try row.decode("occurred_at"), dataJSON: try row.decode("data"),
                     traceparent: try row.decode("traceparent"))
-                events.append((try row.decode("position"), type, redis.key(EventStreams.stream(for: type)),
-                               redis.key(EventStreams.publishedMarker(for: id.lowercasedText)), json))
+                events.append(RelayedEvent(position: try row.decode("position"), type: type,
+                                           stream: redis.key(EventStreams.stream(for: type)),
+                                           marker: redis.key(EventStreams.publishedMarker(for: id.lowercasedText)), json: json))
             }
             // `RETURNING` gives the rows in the order the TID scan met them.
             events.sort { $0.position < $1.position }
-            try await appendAll(events.map { ($0.stream, $0.marker, $0.json) })
+            try await appendAll(events)
             // One counter lookup per type, not per event: a lookup sanitizes the label names,
             // and a batch of transfers publishes thousands of events of one type.
             for (type, count) in events.reduce(into: [String: Int](), { $0[$1.type, default: 0] += 1 }) {
@@ -159,13 +160,23 @@ public final class OutboxRelay: Service, Sendable {
     }
 
     /// Appends the events in order, `eventsPerCall` to a call of the append script.
-    private func appendAll(_ events: [(stream: String, marker: String, json: String)]) async throws {
+    private func appendAll(_ events: [RelayedEvent]) async throws {
         for start in stride(from: 0, to: events.count, by: Self.eventsPerCall) {
             let chunk = events[start..<min(start + Self.eventsPerCall, events.count)]
             try await redis.run(Self.appendOnce, keys: chunk.flatMap { [$0.stream, $0.marker] },
                                 arguments: [String(streamMaxLength), Self.markerLifetime] + chunk.map(\.json))
         }
     }
+}
+
+/// An event taken out of the outbox, ready to append: its row's position, its type, the keys
+/// of its stream and marker, and its text as the wire carries it.
+private struct RelayedEvent {
+    let position: Int64
+    let type: String
+    let stream: String
+    let marker: String
+    let json: String
 }
 
 extension EventEnvelope {

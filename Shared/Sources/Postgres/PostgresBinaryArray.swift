@@ -11,10 +11,9 @@ public enum PostgresParameter: Sendable, Equatable {
 
 /// An element of an array parameter sent in PostgreSQL's binary format: 16 bytes for a UUID,
 /// 8 for a bigint, a string's bytes as they are, nothing to quote on our side and nothing to
-/// parse on the server's. A batch
-/// of transfers sends ten such arrays of thousands of elements; in text form, writing them
-/// was a quarter of the ledger's CPU and reading them back (`array_in`, `uuid_in`,
-/// `strtoull`) a tenth of PostgreSQL's.
+/// parse on the server's. A batch of transfers sends ten such arrays of thousands of elements;
+/// in text form, writing them was a quarter of the ledger's CPU and reading them back
+/// (`array_in`, `uuid_in`, `strtoull`) a tenth of PostgreSQL's.
 ///
 /// The server must expect the element's own type, so cast the parameter to it
 /// (`\(ids)::uuid[]`, `\(amounts)::bigint[]`, `\(names)::text[]`) or compare it with a column

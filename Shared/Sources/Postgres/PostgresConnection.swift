@@ -18,20 +18,15 @@ final class PostgresConnection: @unchecked Sendable {
     ///   libpq expands, and later keywords override what the URL says.
     /// - Throws: `PostgresError` of kind `.connection` when the server cannot be reached or refuses us.
     init(parameters: [(String, String)]) throws {
-        let keys = parameters.map { strdup($0.0) } + [nil]
-        let values = parameters.map { strdup($0.1) } + [nil]
-        defer {
-            keys.forEach { free($0) }
-            values.forEach { free($0) }
+        var keys = CValueArray(), values = CValueArray()
+        for (key, value) in parameters {
+            keys.append(key.utf8)
+            values.append(value.utf8)
         }
-        let connection = keys.withUnsafeBufferPointer { keyPointer in
-            values.withUnsafeBufferPointer { valuePointer in
-                keyPointer.withMemoryRebound(to: UnsafePointer<CChar>?.self) { keyPointer in
-                    valuePointer.withMemoryRebound(to: UnsafePointer<CChar>?.self) { valuePointer in
-                        PQconnectdbParams(keyPointer.baseAddress, valuePointer.baseAddress, 1)
-                    }
-                }
-            }
+        keys.appendNull()
+        values.appendNull()
+        let connection = keys.withPointers { keys in
+            values.withPointers { values in PQconnectdbParams(keys, values, 1) }
         }
         guard let connection else {
             throw PostgresError(kind: .connection, message: "out of memory opening a connection")
@@ -67,7 +62,18 @@ final class PostgresConnection: @unchecked Sendable {
     /// as a prepared statement of this connection. Results come back in text format.
     func execute(_ text: String, parameters: [PostgresParameter]) throws -> PostgresResult {
         let name = try preparedName(for: text, parameterCount: parameters.count)
-        let result: OpaquePointer? = withParameterPointers(parameters) { values, lengths, formats in
+        var values = CValueArray()
+        var formats: [Int32] = []
+        for parameter in parameters {
+            switch parameter {
+            case .text(nil): values.appendNull(); formats.append(0)
+            case .text(let text?): values.append(text.utf8); formats.append(0)
+            case .binary(let bytes): values.append(bytes); formats.append(1)
+            }
+        }
+        // libpq reads a length for binary values only; text values end at their NUL.
+        let lengths = values.lengths.map { Int32($0) }
+        let result: OpaquePointer? = values.withPointers { values in
             PQexecPrepared(handle, name, Int32(parameters.count), values, lengths, formats, 0)
         }
         return try consume(result)
@@ -153,49 +159,5 @@ final class PostgresConnection: @unchecked Sendable {
 
     private static func errorMessage(_ connection: OpaquePointer) -> String {
         String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-}
-
-/// Calls `body` with the strings as a C array of nullable C strings.
-/// Calls `body` with libpq's three parameter arrays: pointers to the values (nil for NULL;
-/// text NUL-terminated), their lengths (read for binary values only) and their formats (0 text,
-/// 1 binary). The values are copied into one buffer, which outlives the call.
-private func withParameterPointers<R>(
-    _ parameters: [PostgresParameter],
-    _ body: (UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?) -> R
-) -> R {
-    var storage: [UInt8] = []
-    var offsets: [Int?] = []
-    var lengths: [Int32] = []
-    var formats: [Int32] = []
-    for parameter in parameters {
-        switch parameter {
-        case .text(nil):
-            offsets.append(nil)
-            lengths.append(0)
-            formats.append(0)
-        case .text(let text?):
-            offsets.append(storage.count)
-            storage.append(contentsOf: text.utf8)
-            storage.append(0)
-            lengths.append(0)
-            formats.append(0)
-        case .binary(let bytes):
-            offsets.append(storage.count)
-            storage.append(contentsOf: bytes)
-            lengths.append(Int32(bytes.count))
-            formats.append(1)
-        }
-    }
-    // A pointer is needed even for an empty value, and an empty array has no base address.
-    storage.append(0)
-    return storage.withUnsafeBufferPointer { buffer in
-        let base = UnsafeRawPointer(buffer.baseAddress!)
-        let values = offsets.map { $0.map { (base + $0).assumingMemoryBound(to: CChar.self) } }
-        return values.withUnsafeBufferPointer { values in
-            lengths.withUnsafeBufferPointer { lengths in
-                formats.withUnsafeBufferPointer { formats in body(values.baseAddress, lengths.baseAddress, formats.baseAddress) }
-            }
-        }
     }
 }

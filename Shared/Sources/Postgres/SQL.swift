@@ -72,7 +72,7 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation, CustomStringConve
             parts.append(.parameter(.text(value.postgresText)))
         }
 
-        /// An array of UUIDs or bigints, sent in the binary format (see
+        /// An array of UUIDs, bigints or strings, sent in the binary format (see
         /// `PostgresBinaryArrayElement`): cast it to its own type, `\(ids)::uuid[]`.
         public mutating func appendInterpolation<Element: PostgresBinaryArrayElement>(_ values: [Element]) {
             parts.append(.parameter(.binary(values.postgresBinary)))

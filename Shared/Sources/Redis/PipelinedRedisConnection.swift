@@ -45,11 +45,11 @@ public final class PipelinedRedisConnection {
     ///   - keys: the keys it touches (`KEYS[1…]`).
     ///   - arguments: its other arguments (`ARGV[1…]`).
     public func run(_ script: RedisScript, keys: [String], arguments: [String]) -> EventLoopFuture<RedisReply> {
-        let commands = script.commands(keys: keys, arguments: arguments)
+        let call = script.call(keys: keys, arguments: arguments)
         let result = eventLoop.makePromise(of: RedisReply.self)
-        sendReturningErrors(commands.bySHA).assumeIsolated().whenComplete { outcome in
+        sendReturningErrors(call.bySHA).assumeIsolated().whenComplete { outcome in
             if case .success(let reply) = outcome, RedisScript.needsSource(reply) {
-                self.sendReturningErrors(commands.withSource).whenComplete { result.completeWith(Self.failingOnErrorReplies($0)) }
+                self.sendReturningErrors(call.withSource).whenComplete { result.completeWith(Self.failingOnErrorReplies($0)) }
             } else {
                 result.completeWith(Self.failingOnErrorReplies(outcome))
             }

@@ -77,10 +77,10 @@ public final class RedisClient: Service, Sendable {
     ///   - arguments: its other arguments (`ARGV[1…]`).
     @discardableResult
     public func run(_ script: RedisScript, keys: [String], arguments: [String]) async throws -> RedisReply {
-        let commands = script.commands(keys: keys, arguments: arguments)
+        let call = script.call(keys: keys, arguments: arguments)
         let reply = try await withConnection { connection in
-            let first = try connection.send(commands.bySHA)
-            return RedisScript.needsSource(first) ? try connection.send(commands.withSource) : first
+            let first = try connection.send(call.bySHA)
+            return RedisScript.needsSource(first) ? try connection.send(call.withSource) : first
         }
         if case .error(let message) = reply { throw RedisError(kind: .server, message: message) }
         return reply

@@ -61,8 +61,12 @@ final class RedisConnection: @unchecked Sendable {
     }
 
     private func append(_ arguments: [String]) throws {
-        let status = withArgv(arguments) { pointers, lengths in
-            redisAppendCommandArgv(context, Int32(arguments.count), pointers, lengths)
+        var argv = CValueArray()
+        for argument in arguments { argv.append(argument.utf8) }
+        let status = argv.withPointers { pointers in
+            argv.lengths.withUnsafeBufferPointer { lengths in
+                redisAppendCommandArgv(context, Int32(argv.count), pointers, lengths.baseAddress)
+            }
         }
         guard status == REDIS_OK else { throw connectionError() }
     }
@@ -90,30 +94,4 @@ extension RedisConnection: PoolableConnection {}
 private func makeTimeval(_ duration: Duration) -> timeval {
     let (seconds, attoseconds) = duration.components
     return timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
-}
-
-/// Calls `body` with the arguments laid out in one buffer, as the C array of pointers and the
-/// array of lengths that hiredis's `…Argv` functions take (arguments may hold any bytes).
-private func withArgv<R>(
-    _ arguments: [String], _ body: (UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> R
-) -> R {
-    // One buffer for all the arguments' bytes, copied a string at a time (a byte-by-byte copy
-    // was a fifth of the event relay's CPU).
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(arguments.reduce(1) { $0 + $1.utf8.count })
-    var offsets: [Int] = []
-    var lengths: [Int] = []
-    for argument in arguments {
-        offsets.append(bytes.count)
-        lengths.append(argument.utf8.count)
-        bytes.append(contentsOf: argument.utf8)
-    }
-    bytes.append(0)  // never empty, so the buffer always has an address
-    return bytes.withUnsafeBytes { buffer in
-        let base = buffer.baseAddress!.assumingMemoryBound(to: CChar.self)
-        var pointers: [UnsafePointer<CChar>?] = offsets.map { UnsafePointer(base + $0) }
-        return pointers.withUnsafeMutableBufferPointer { pointerBuffer in
-            lengths.withUnsafeBufferPointer { body(pointerBuffer.baseAddress!, $0.baseAddress!) }
-        }
-    }
 }

@@ -15,17 +15,27 @@ public struct RedisScript: Sendable {
         sha = HexDigits.text(Insecure.SHA1.hash(data: Data(source.utf8)))
     }
 
-    /// One call's two spellings: by SHA-1 (`EVALSHA`), and with the source (`EVAL`) for when the
-    /// first is answered `needsSource`.
+    /// One call of the script, spelled by SHA-1 (`EVALSHA`), or with the source (`EVAL`) for
+    /// when the first is answered `needsSource`.
+    struct Call: Sendable {
+        let script: RedisScript
+        /// The key count, the keys and the other arguments.
+        let invocation: [String]
+
+        var bySHA: [String] { ["EVALSHA", script.sha] + invocation }
+        var withSource: [String] { ["EVAL", script.source] + invocation }
+    }
+
+    /// A call of the script.
     /// - Parameters:
     ///   - keys: the keys it touches (`KEYS[1…]`).
     ///   - arguments: its other arguments (`ARGV[1…]`).
-    func commands(keys: [String], arguments: [String]) -> (bySHA: [String], withSource: [String]) {
+    func call(keys: [String], arguments: [String]) -> Call {
         var invocation = [String(keys.count)]
         invocation.reserveCapacity(1 + keys.count + arguments.count)
         invocation += keys
         invocation += arguments
-        return (["EVALSHA", sha] + invocation, ["EVAL", source] + invocation)
+        return Call(script: self, invocation: invocation)
     }
 
     /// Whether a reply to `EVALSHA` says Redis does not have the script.
