@@ -2,7 +2,6 @@ import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 import Foundation
-import Synchronization
 
 /// One of the fleet's real executables, started by a test with the environment it chooses.
 public final class FleetProcess: Sendable {
@@ -10,19 +9,18 @@ public final class FleetProcess: Sendable {
     public let name: String
     /// The port it listens on.
     public let port: Int
-    /// Where its standard output and error go.
-    public let outputPath: String
-    private let pid: pid_t
-    private let exitStatus = Mutex<Int32?>(nil)
+    private let process: BackgroundProcess
 
     /// Its base URL.
     public var url: String { "http://127.0.0.1:\(port)" }
 
-    private init(name: String, port: Int, outputPath: String, pid: pid_t) {
+    /// Where its standard output and error go.
+    public var outputPath: String { process.outputPath }
+
+    private init(name: String, port: Int, process: BackgroundProcess) {
         self.name = name
         self.port = port
-        self.outputPath = outputPath
-        self.pid = pid
+        self.process = process
     }
 
     /// Starts an executable from the build folder on a free port and waits until it answers
@@ -38,61 +36,36 @@ public final class FleetProcess: Sendable {
         var variables = environment
         variables["PORT"] = String(port)
         variables["PATH"] = ProcessInfo.processInfo.environment["PATH"]
-        let outputPath = FileManager.default.temporaryDirectory.appending(path: "\(name)-\(UUID().uuidString.prefix(8)).log").path
         let executable = TestEnvironment.binDirectory.appending(path: name).path
-        let pid = try LocalProcess.spawn(executable, [], outputPath: outputPath, environment: variables)
-        let process = FleetProcess(name: name, port: port, outputPath: outputPath, pid: pid)
+        let process = FleetProcess(name: name, port: port,
+                                   process: try BackgroundProcess.start(executable, environment: variables))
         if waitUntilLive { try await process.waitUntilLive() }
         return process
     }
 
     /// What the process has printed so far.
-    public var output: String {
-        (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-    }
+    public var output: String { process.output }
 
     /// Sends a signal (SIGTERM by default).
     public func signal(_ signal: Int32 = SIGTERM) {
-        kill(pid, signal)
+        process.signal(signal)
     }
 
     /// Waits for the process to exit and returns its exit code (128 + n for a signal n).
     public func waitForExit() -> Int32 {
-        if let status = exitStatus.withLock({ $0 }) { return status }
-        let code = Self.exitCode(waitStatus: LocalProcess.wait(for: pid))
-        exitStatus.withLock { $0 = code }
-        return code
+        process.waitForExit()
     }
 
     /// Stops the process (SIGTERM, then SIGKILL after a while) and waits for it. A process that
     /// had already ended by itself (a crash, say) has its output printed, since the test that
     /// started it sees only refused or cut-off connections.
     public func stop() {
-        guard exitStatus.withLock({ $0 }) == nil else { return }
-        var early: Int32 = 0
-        if waitpid(pid, &early, WNOHANG) == pid {
-            let code = Self.exitCode(waitStatus: early)
-            exitStatus.withLock { $0 = code }
+        guard process.exitCodeSeen == nil else { return }
+        if let code = process.exitCodeIfEnded() {
             print("\(name) (port \(port)) ended by itself with exit code \(code) before its test stopped it; it printed:\n\(output)")
             return
         }
-        signal(SIGTERM)
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            var status: Int32 = 0
-            if waitpid(pid, &status, WNOHANG) == pid {
-                exitStatus.withLock { $0 = Self.exitCode(waitStatus: status) }
-                return
-            }
-            usleep(20_000)
-        }
-        signal(SIGKILL)
-        _ = waitForExit()
-    }
-
-    /// The exit code in a `waitpid` status, 128 + n for a signal n as shells write it.
-    private static func exitCode(waitStatus status: Int32) -> Int32 {
-        status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        process.stop()
     }
 
     private func waitUntilLive() async throws {
@@ -102,9 +75,7 @@ public final class FleetProcess: Sendable {
             {
                 return
             }
-            var status: Int32 = 0
-            if waitpid(pid, &status, WNOHANG) == pid {
-                exitStatus.withLock { $0 = Self.exitCode(waitStatus: status) }
+            if process.exitCodeIfEnded() != nil {
                 throw LocalProcessError(command: name, output: output)
             }
             try await Task.sleep(for: .milliseconds(100))

@@ -9,11 +9,11 @@ import Synchronization
 /// from its ephemeral range, and a second server started by a parallel test. Ports are
 /// therefore drawn from below the ephemeral range, and never handed out twice in one test run
 /// (which also keeps a pooled client connection to a stopped server from meeting its successor).
-enum FreePorts {
+public enum FreePorts {
     private static let next = Mutex<Int>(firstCandidate())
 
     /// A port that nobody listens on now, outside the kernel's ephemeral range, not given before.
-    static func take() throws -> Int {
+    public static func take() throws -> Int {
         for _ in 0..<1000 {
             let candidate = next.withLock { port in
                 defer { port = port + 1 < ephemeralRange.lowerBound ? port + 1 : lowestPort }

@@ -2,16 +2,22 @@
 # `make run`: builds and starts the whole local stack, and stops it on Ctrl-C.
 #
 # PostgreSQL and Redis run from .local/ on loopback ports of their own (so a system-wide server
-# does not get in the way); every service that exists and the gateway run from the build folder.
-# Each process logs to .local/logs/<name>.log, and all of them to this terminal, prefixed.
+# does not get in the way); every service that exists and the gateway run from the build folder,
+# each under a supervisor (supervise.sh) that restarts it when it exits unexpectedly. Each
+# process logs to .local/logs/<name>.log; the terminal shows the stack's changes of state, each
+# request once (the gateway's access line) and what members log at notice or above (log_view.py).
 #
 # Settings (environment): CONFIGURATION (debug or release, default debug), PG_PORT (15432),
-# REDIS_PORT (16379), ADMIN_EMAIL and ADMIN_PASSWORD (the first admin account), LOG_LEVEL.
+# REDIS_PORT (16379), PORT_OFFSET (0; added to every member's port, so that a second stack can
+# run beside the first: 1000 puts the gateway on 9080), ADMIN_EMAIL and ADMIN_PASSWORD (the
+# first admin account), LOG_LEVEL (info), LOG_VIEW (summary, or all for every line of every log).
 source "$(dirname "$0")/lib.sh"
 
 CONFIGURATION=${CONFIGURATION:-debug}
 PG_PORT=${PG_PORT:-15432}
 REDIS_PORT=${REDIS_PORT:-16379}
+PORT_OFFSET=${PORT_OFFSET:-0}
+LOG_VIEW=${LOG_VIEW:-summary}
 export ADMIN_EMAIL=${ADMIN_EMAIL:-admin@azora.local}
 export ADMIN_PASSWORD=${ADMIN_PASSWORD:-azora-admin-local-only}
 export LOG_LEVEL=${LOG_LEVEL:-info}
@@ -54,28 +60,34 @@ say "building ($CONFIGURATION)"
 (cd "$AZORA_ROOT" && swift build -c "$CONFIGURATION")
 BIN_DIR=$(cd "$AZORA_ROOT" && swift build -c "$CONFIGURATION" --show-bin-path)
 
-PIDS=()
+# Each member's supervisor, by process id.
+declare -A SUPERVISORS=()
+VIEW=""
 stop_everything() {
-    trap - INT TERM EXIT
+    trap - INT TERM HUP EXIT
     say "stopping"
-    [ ${#PIDS[@]} -gt 0 ] && kill -TERM "${PIDS[@]}" 2>/dev/null || true
-    local waited=0
-    while [ $waited -lt 100 ] && kill -0 "${PIDS[@]}" 2>/dev/null; do sleep 0.1; waited=$((waited + 1)); done
-    [ ${#PIDS[@]} -gt 0 ] && kill -KILL "${PIDS[@]}" 2>/dev/null || true
+    # Each supervisor stops its member (SIGTERM, then SIGKILL after 10 s) before it ends.
+    if [ ${#SUPERVISORS[@]} -gt 0 ]; then
+        kill -TERM "${!SUPERVISORS[@]}" 2>/dev/null || true
+        wait "${!SUPERVISORS[@]}" 2>/dev/null || true
+    fi
+    [ -n "$VIEW" ] && kill "$VIEW" 2>/dev/null || true
     stop_redis "$REDIS_FOLDER" "$REDIS_PORT"
     stop_postgres "$PG_FOLDER"
     say "stopped"
 }
 trap stop_everything EXIT
 # Ctrl-C is how the stack is meant to stop: a clean exit, not an error.
-trap 'exit 0' INT TERM
+trap 'exit 0' INT TERM HUP
 
 say "starting PostgreSQL on 127.0.0.1:$PG_PORT and Redis on 127.0.0.1:$REDIS_PORT"
 start_postgres "$PG_FOLDER" "$PG_PORT"
 start_redis "$REDIS_FOLDER" "$REDIS_PORT"
 create_service_roles "$PG_PORT"
 
-# Starts one executable with its settings; its output goes to its log file and, prefixed, here.
+# Starts one executable with its settings under its supervisor. The supervisor runs in a
+# session of its own, so that Ctrl-C reaches this script only, which then stops every member
+# through its supervisor; and it gets SIGTERM should this script die without stopping it.
 start_member() {
     local name=$1 port=$2 schema=$3
     local environment=(PORT="$port" REDIS_URL="redis://127.0.0.1:$REDIS_PORT")
@@ -87,10 +99,10 @@ start_member() {
     local secret_name
     secret_name="CLIENT_SECRET_$(env_name "$name")"
     [ -n "${!secret_name:-}" ] && environment+=(SERVICE_CLIENT_SECRET="${!secret_name}")
-    : >"$LOGS/$name.log"
-    env "${environment[@]}" "$BIN_DIR/$name" \
-        > >(tee -a "$LOGS/$name.log" | sed -u "s/^/$(printf '%-28s' "[$name]")/") 2>&1 &
-    PIDS+=($!)
+    setsid setpriv --pdeathsig TERM "$AZORA_ROOT/deploy/local/supervise.sh" \
+        --name "$name" --log "$LOGS/$name.log" --ready-url "http://127.0.0.1:$port/health/ready" \
+        -- env "${environment[@]}" "$BIN_DIR/$name" &
+    SUPERVISORS[$!]=$name
 }
 
 # auth-service's list of service clients: name:secret,name:secret.
@@ -103,33 +115,55 @@ client_secrets() {
     (IFS=,; echo "${list[*]}")
 }
 
-ROWS=$(fleet_rows)
+# Every member's port, moved by PORT_OFFSET, and the peer URLs that reach them.
+ROWS=$(fleet_rows | while read -r name port schema; do echo "$name $((port + PORT_OFFSET)) $schema"; done)
+while read -r name port _; do
+    [ "$name" = gateway ] || export "$(env_name "$name")_URL=http://127.0.0.1:$port"
+done <<<"$ROWS"
+GATEWAY_PORT=$(awk '$1 == "gateway" { print $2 }' <<<"$ROWS")
+
+# The terminal's view of the logs, started before the members so that it misses none of them.
+while read -r name _ _; do : >"$LOGS/$name.log"; done <<<"$ROWS"
+view_options=()
+[ "$LOG_VIEW" = all ] && view_options+=(--all)
+tail -n0 --pid=$$ -F "${LOGS}"/*.log 2>/dev/null | python3 "$AZORA_ROOT/deploy/local/log_view.py" "${view_options[@]}" &
+VIEW=$!
+
 while read -r name port schema; do
     [ "$name" = gateway ] || start_member "$name" "$port" "$schema"
 done <<<"$ROWS"
-start_member gateway 8080 -
+start_member gateway "$GATEWAY_PORT" -
 
 say "waiting until every service is ready"
+unready=()
 while read -r name port _; do
-    wait_until_ready "http://127.0.0.1:$port/health/ready" 120 ||
-        die "$name is not ready after 120 s; see $LOGS/$name.log"
+    wait_until_ready "http://127.0.0.1:$port/health/ready" 120 || unready+=("$name")
 done <<<"$ROWS"
 
-say "the local stack is ready"
+if [ ${#unready[@]} -eq 0 ]; then
+    say "the local stack is ready"
+else
+    say "the local stack is up, but not ready after 120 s: ${unready[*]} (their supervisors keep restarting them; see $LOGS)"
+fi
 {
-    printf '  %-28s %s\n' gateway "http://127.0.0.1:8080  (the public entry point)"
+    printf '  %-28s %s\n' gateway "http://127.0.0.1:$GATEWAY_PORT  (the public entry point)"
     while read -r name port _; do
         [ "$name" = gateway ] || printf '  %-28s %s\n' "$name" "http://127.0.0.1:$port"
     done <<<"$ROWS"
     printf '  %-28s %s\n' PostgreSQL "postgres://postgres@127.0.0.1:$PG_PORT/azora (one schema and role per service)"
     printf '  %-28s %s\n' Redis "redis://127.0.0.1:$REDIS_PORT"
     printf '  %-28s %s\n' "first admin" "$ADMIN_EMAIL / $ADMIN_PASSWORD"
-    printf '  %-28s %s\n' logs "$LOGS/<name>.log"
+    printf '  %-28s %s\n' logs "$LOGS/<name>.log (here: each request once, and notices, warnings and errors)"
     printf '  %-28s %s\n' mail "$MAIL_DROP_FOLDER (each message as an .eml file; set SMTP_URL to send for real)"
-    printf '  Ctrl-C stops everything.\n'
+    printf '  A member that exits is restarted; Ctrl-C stops everything.\n'
 } >&2
 
-# Stay in the foreground until Ctrl-C, or until a member exits on its own.
-wait -n "${PIDS[@]}" || true
-say "a process of the stack exited; see $LOGS"
-exit 1
+# Stay in the foreground until Ctrl-C. A supervisor ends only when told to; one killed by hand
+# leaves its member unsupervised, which is worth saying.
+while [ ${#SUPERVISORS[@]} -gt 0 ]; do
+    ended=""
+    wait -n -p ended "${!SUPERVISORS[@]}" 2>/dev/null || true
+    [ -n "$ended" ] || continue
+    say "the supervisor of ${SUPERVISORS[$ended]} ended; ${SUPERVISORS[$ended]} is no longer restarted"
+    unset "SUPERVISORS[$ended]"
+done

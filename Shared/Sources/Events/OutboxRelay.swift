@@ -86,7 +86,7 @@ public final class OutboxRelay: Service, Sendable {
             while !Task.isCancelled {
                 do {
                     let moved = try await self.relayOnce()
-                    if failures > 0 { self.logger.info("event relay recovered", metadata: ["failedRounds": "\(failures)"]) }
+                    if failures > 0 { self.logger.notice("event relay recovered", metadata: ["failedRounds": "\(failures)"]) }
                     failures = 0
                     if moved == self.batchSize { continue }
                     await self.wakeups.wait(upTo: self.pollInterval)

@@ -70,7 +70,7 @@ public struct Migrator: Sendable {
             return appliedNow
         }
         if !appliedNow.isEmpty {
-            logger.info("applied migrations", metadata: ["schema": "\(schema)", "migrations": "\(appliedNow)"])
+            logger.notice("applied migrations", metadata: ["schema": "\(schema)", "migrations": "\(appliedNow)"])
         }
         return appliedNow
     }
