@@ -2,7 +2,8 @@
 # Writes the deploy files that follow from the fleet table, for the services that exist:
 #   docker-compose.yml        postgres, redis, every service and the gateway
 #   deploy/postgres/init.sql  one login role and schema per service, for the compose postgres
-#   deploy/k8s/               a kustomization with a Deployment and a Service per member
+#   deploy/k8s/               a kustomization with a Deployment and a Service per member, and Redis
+#                             (a StatefulSet keeping its append-only file on a volume)
 # `render.sh --check` writes nothing and fails when the committed files are out of date.
 source "$(dirname "$0")/local/lib.sh"
 
@@ -73,10 +74,13 @@ services:
       timeout: 3s
       retries: 20
 
+  # The fleet's Redis settings (deploy/redis/redis.conf: every write in the append-only file,
+  # kept on the redis-data volume). Only the stack's own containers reach it: no protected mode.
   redis:
     image: redis:7-bookworm
-    command: ["redis-server", "--appendonly", "yes"]
+    command: ["redis-server", "/usr/local/etc/redis/redis.conf", "--dir", "/data", "--protected-mode", "no"]
     volumes:
+      - ./deploy/redis/redis.conf:/usr/local/etc/redis/redis.conf:ro
       - redis-data:/data
     healthcheck:
       test: ["CMD", "redis-cli", "ping"]
@@ -157,7 +161,7 @@ render_init_sql() {
 }
 
 # One member's Deployment and Service. Settings come from the shared ConfigMap (peer URLs) and the
-# member's own Secret `azora-<name>` (DATABASE_URL, REDIS_URL and other secrets), made by the operator.
+# member's own Secret `azora-<name>` (DATABASE_URL and other secrets), made by the operator.
 render_k8s_member() {
     local name=$1 port=$2
     cat <<YAML
@@ -225,10 +229,100 @@ spec:
 YAML
 }
 
+# Redis for the fleet: one replica with the fleet's settings (deploy/redis/redis.conf, carried in
+# a ConfigMap) and its append-only file on a volume of its own, reached as redis://redis:6379.
+render_k8s_redis() {
+    cat <<YAML
+$HEADER
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: azora-redis
+  labels: { app.kubernetes.io/name: redis, app.kubernetes.io/part-of: azora }
+data:
+  redis.conf: |
+$(sed 's/^./    &/' "$AZORA_ROOT/deploy/redis/redis.conf")
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: redis
+  labels: { app.kubernetes.io/name: redis, app.kubernetes.io/part-of: azora }
+spec:
+  serviceName: redis
+  replicas: 1
+  selector:
+    matchLabels: { app.kubernetes.io/name: redis }
+  template:
+    metadata:
+      labels: { app.kubernetes.io/name: redis, app.kubernetes.io/part-of: azora }
+    spec:
+      automountServiceAccountToken: false
+      terminationGracePeriodSeconds: 30
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: 999
+        runAsGroup: 999
+        fsGroup: 999
+        seccompProfile: { type: RuntimeDefault }
+      containers:
+        - name: redis
+          image: redis:7-bookworm
+          # Redis refuses writes at maxmemory (noeviction), before the container's limit is hit.
+          command: ["redis-server", "/etc/redis/redis.conf", "--dir", "/data", "--protected-mode", "no", "--maxmemory", "768mb"]
+          ports:
+            - { name: redis, containerPort: 6379 }
+          startupProbe:
+            tcpSocket: { port: redis }
+            periodSeconds: 2
+            failureThreshold: 150
+          readinessProbe:
+            exec: { command: ["redis-cli", "ping"] }
+            periodSeconds: 5
+            failureThreshold: 3
+          livenessProbe:
+            tcpSocket: { port: redis }
+            periodSeconds: 10
+            failureThreshold: 3
+          resources:
+            requests: { cpu: 100m, memory: 256Mi }
+            limits: { memory: 1Gi }
+          securityContext:
+            allowPrivilegeEscalation: false
+            readOnlyRootFilesystem: true
+            capabilities: { drop: [ALL] }
+          volumeMounts:
+            - { name: data, mountPath: /data }
+            - { name: config, mountPath: /etc/redis, readOnly: true }
+      volumes:
+        - name: config
+          configMap: { name: azora-redis }
+  volumeClaimTemplates:
+    - metadata:
+        name: data
+      spec:
+        accessModes: [ReadWriteOnce]
+        resources:
+          requests: { storage: 2Gi }
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: redis
+  labels: { app.kubernetes.io/name: redis, app.kubernetes.io/part-of: azora }
+spec:
+  clusterIP: None
+  selector: { app.kubernetes.io/name: redis }
+  ports:
+    - { name: redis, port: 6379, targetPort: redis }
+YAML
+}
+
 render_k8s_config() {
     cat <<YAML
 $HEADER
-# Where each member finds its peers inside the cluster; secrets live in azora-<name> Secrets.
+# Where each member finds its peers and Redis inside the cluster; secrets live in azora-<name>
+# Secrets, whose values win over these (a REDIS_URL there points a member at another Redis).
 apiVersion: v1
 kind: ConfigMap
 metadata:
@@ -236,6 +330,7 @@ metadata:
   labels: { app.kubernetes.io/part-of: azora }
 data:
   SERVICES: "$(existing_services)"
+  REDIS_URL: redis://redis:6379
 $(peer_urls 2 ': ')
 YAML
 }
@@ -249,6 +344,7 @@ namespace: azora
 resources:
   - namespace.yaml
   - fleet-config.yaml
+  - redis.yaml
 YAML
     local name
     while read -r name _ _; do echo "  - $name.yaml"; done <<<"$ROWS"
@@ -272,6 +368,7 @@ render_init_sql >"$OUTPUT/deploy/postgres/init.sql"
 render_kustomization >"$OUTPUT/deploy/k8s/kustomization.yaml"
 render_namespace >"$OUTPUT/deploy/k8s/namespace.yaml"
 render_k8s_config >"$OUTPUT/deploy/k8s/fleet-config.yaml"
+render_k8s_redis >"$OUTPUT/deploy/k8s/redis.yaml"
 while read -r name port _; do
     render_k8s_member "$name" "$port" >"$OUTPUT/deploy/k8s/$name.yaml"
 done <<<"$ROWS"
@@ -291,7 +388,7 @@ else
     # Members that no longer exist leave no manifest behind.
     for file in "$AZORA_ROOT"/deploy/k8s/*.yaml; do
         base=$(basename "$file" .yaml)
-        case $base in kustomization | namespace | fleet-config) continue ;; esac
+        case $base in kustomization | namespace | fleet-config | redis) continue ;; esac
         grep -q "^$base " <<<"$ROWS" || rm -f "$file"
     done
     echo "wrote docker-compose.yml, deploy/postgres/init.sql and deploy/k8s/"

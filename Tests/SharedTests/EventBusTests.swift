@@ -71,7 +71,7 @@ import Testing
 
     @Test func anEventWrittenWhileRedisIsDownReachesTheStreamOnceRedisIsBack() async throws {
         let server = try await RedisServer.start()
-        defer { server.stop() }
+        defer { server.discard() }
         try await withTestDatabase { database in
             try await withTestRedis(url: server.url) { redis in
                 try await Self.prepare(database)
@@ -100,6 +100,52 @@ import Testing
                 try await running.value
             }
         }
+    }
+
+    @Test func eventsOnTheStreamAndTheConsumersPlaceSurviveRedisBeingKilled() async throws {
+        // Redis as the fleet runs it (deploy/redis/redis.conf), killed as a crash would kill it.
+        let server = try await RedisServer.start(fleetSettings: true)
+        defer { server.discard() }
+        try await withTestDatabase { database in
+            try await withTestRedis(url: server.url) { redis in
+                try await Self.prepare(database)
+                let relay = OutboxRelay(database: database, redis: redis, logger: TestLogger.make("relay"))
+                let outbox = Outbox(source: "tests", relay: relay)
+                let recordProgress = EventHandler("lesson.completed") { event, transaction in
+                    try await transaction.execute("INSERT INTO progress VALUES (\(try event.decode(LessonCompleted.self).lessonId))")
+                }
+                let consumer = EventConsumer(group: "learning", database: database, redis: redis, handlers: [recordProgress],
+                                             settings: Self.quickConsumer, logger: TestLogger.make("consumer"))
+                try await database.transaction { transaction in
+                    for lesson in 1...200 {
+                        try await outbox.publish("lesson.completed", subject: String(lesson), data: LessonCompleted(lessonId: lesson),
+                                                 in: transaction)
+                    }
+                }
+                #expect(try await relay.relayOnce() == 200)
+                try await consumer.consumeOnce()
+                let position = try await Self.lastDeliveredID(of: "learning", redis)
+
+                server.kill()
+                try await server.startServer()
+
+                #expect(try await Self.lessons(on: "lesson.completed", redis) == Array(1...200))
+                #expect(try await Self.lastDeliveredID(of: "learning", redis) == position, "the group's place survives too")
+                #expect(try await Self.eventually(.seconds(30)) {
+                    try await consumer.consumeOnce()
+                    return try await database.queryFirst("SELECT count(*) AS n FROM progress")?.decode("n", as: Int.self) == 200
+                })
+                let lessons = try await database.query("SELECT lesson FROM progress ORDER BY lesson").map { try $0.decode("lesson", as: Int.self) }
+                #expect(lessons == Array(1...200), "each event handled once")
+            }
+        }
+    }
+
+    /// The id of the last message a consumer group was given on the `lesson.completed` stream.
+    static func lastDeliveredID(of group: String, _ redis: RedisClient) async throws -> String? {
+        let groups = try await redis.send("XINFO", "GROUPS", redis.key(EventStreams.stream(for: "lesson.completed")))
+        let fields = try #require(groups.array?.first { $0.array?[1].string == group }?.array)
+        return stride(from: 0, to: fields.count - 1, by: 2).first { fields[$0].string == "last-delivered-id" }.flatMap { fields[$0 + 1].string }
     }
 
     @Test func relayingAnEventAgainAfterACrashDoesNotAppendItTwice() async throws {

@@ -107,7 +107,7 @@ import Testing
 
     @Test func theConnectionIsOpenedAgainAfterTheServerRestarts() async throws {
         let server = try await RedisServer.start()
-        defer { server.stop() }
+        defer { server.discard() }
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         let settings = try #require(RedisSettings(url: server.url, connectTimeout: .seconds(1)))
         let redis = try await loop.submit { NIOLoopBound(PipelinedRedisConnection(settings: settings, eventLoop: loop), eventLoop: loop) }.get()

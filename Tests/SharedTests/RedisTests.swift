@@ -52,7 +52,7 @@ import Testing
 
     @Test func theClientReconnectsAfterTheServerRestarts() async throws {
         let server = try await RedisServer.start()
-        defer { server.stop() }
+        defer { server.discard() }
         try await withTestRedis(url: server.url) { redis in
             try await redis.ping()
             server.stop()

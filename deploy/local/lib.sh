@@ -147,11 +147,12 @@ service_database_url() {
     echo "postgres://$schema:$schema-local@127.0.0.1:$port/azora"
 }
 
-# Starts Redis on 127.0.0.1:PORT, without persistence, its pid file and log in FOLDER.
+# Starts Redis on 127.0.0.1:PORT with the fleet's settings (deploy/redis/redis.conf: every write
+# in an append-only file), its data, pid file and log in FOLDER.
 start_redis() {
     local folder=$1 port=$2
     mkdir -p "$folder"
-    redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
+    redis-server "$AZORA_ROOT/deploy/redis/redis.conf" --port "$port" --bind 127.0.0.1 --daemonize yes \
         --dir "$folder" --pidfile "$folder/redis.pid" --logfile "$folder/redis.log" >/dev/null ||
         die "Redis did not start, see $folder/redis.log"
     local tries=0
@@ -162,9 +163,10 @@ start_redis() {
     done
 }
 
+# Stops Redis; it flushes its append-only file first.
 stop_redis() {
     local folder=$1 port=$2
-    redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
+    redis-cli -p "$port" shutdown >/dev/null 2>&1 || true
     rm -f "$folder/redis.pid"
 }
 
