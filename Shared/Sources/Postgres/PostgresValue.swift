@@ -74,6 +74,13 @@ extension Int64: PostgresEncodable, PostgresTextDecodable {
     public init?(postgresNonNullText text: String) { self.init(text) }
 }
 
+/// 128-bit integers, for sums of `bigint` columns: PostgreSQL's `sum(bigint)` is a `numeric`
+/// that can pass Int64 (read it without a `::bigint` cast, which would fail past 2^63 − 1).
+extension Int128: PostgresEncodable, PostgresTextDecodable {
+    public var postgresText: String? { String(self) }
+    public init?(postgresNonNullText text: String) { self.init(text) }
+}
+
 extension Int32: PostgresEncodable, PostgresTextDecodable {
     public var postgresText: String? { String(self) }
     public init?(postgresNonNullText text: String) { self.init(text) }

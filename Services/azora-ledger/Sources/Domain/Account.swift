@@ -15,20 +15,22 @@ struct Account: Sendable, Equatable {
     var totals: Totals
     let createdAt: Date
 
-    /// The totals with a change applied, refused when a limit flag or the number range forbids it.
-    func checked(_ change: Totals) -> Result<Totals, LedgerRefusal> {
-        guard let next = totals.applying(change) else { return .failure(.overflowsBalance(account: id)) }
-        let growsDebits = change.debitsPosted + change.debitsPending > 0
-        let growsCredits = change.creditsPosted + change.creditsPending > 0
+    /// Whether the account's limit flags allow a change: a change that grows its debits (or
+    /// credits), pending or posted, may not take them past its posted credits (or debits).
+    /// `next` is the totals with the change applied.
+    func limitRefusal(_ change: Totals, next: Totals) -> LedgerRefusal? {
+        // Every total is within 0...Int64.max, so Int128 sums cannot overflow.
+        let growsDebits = Int128(change.debitsPosted) + Int128(change.debitsPending) > 0
+        let growsCredits = Int128(change.creditsPosted) + Int128(change.creditsPending) > 0
         if flags.debitsMustNotExceedCredits, growsDebits,
-            next.debitsPosted.addingReportingOverflow(next.debitsPending).partialValue > next.creditsPosted {
-            return .failure(.exceedsCredits(account: id))
+            Int128(next.debitsPosted) + Int128(next.debitsPending) > Int128(next.creditsPosted) {
+            return .exceedsCredits(account: id)
         }
         if flags.creditsMustNotExceedDebits, growsCredits,
-            next.creditsPosted.addingReportingOverflow(next.creditsPending).partialValue > next.debitsPosted {
-            return .failure(.exceedsDebits(account: id))
+            Int128(next.creditsPosted) + Int128(next.creditsPending) > Int128(next.debitsPosted) {
+            return .exceedsDebits(account: id)
         }
-        return .success(next)
+        return nil
     }
 }
 

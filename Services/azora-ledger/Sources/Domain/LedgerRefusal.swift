@@ -3,7 +3,7 @@ import HTTPTypes
 import Shared
 
 /// Why the ledger refused a transfer or an account change. Each has a stable slug clients
-/// branch on (`exceeds_credits`, `currency_mismatch`, …); 409 when the books' current state
+/// branch on (`exceeds_credits`, `currency_mismatch`, `overflows_debits_posted`, …); 409 when the books' current state
 /// forbids it, 422 when the request itself can never succeed.
 enum LedgerRefusal: ProblemError, Equatable {
     case accountNotFound(field: String, id: UUID)
@@ -11,7 +11,8 @@ enum LedgerRefusal: ProblemError, Equatable {
     case currencyMismatch(field: String, expected: String, found: String)
     case exceedsCredits(account: UUID)
     case exceedsDebits(account: UUID)
-    case overflowsBalance(account: UUID)
+    /// The transfer would take a total of the account past `Totals.limit`.
+    case overflows(AccountTotal, account: UUID)
     case existsWithDifferentFields(id: UUID, field: String)
     case transferNotFound(field: String, id: UUID)
     case notPending(id: UUID)
@@ -40,7 +41,7 @@ enum LedgerRefusal: ProblemError, Equatable {
         case .currencyMismatch: "currency_mismatch"
         case .exceedsCredits: "exceeds_credits"
         case .exceedsDebits: "exceeds_debits"
-        case .overflowsBalance: "overflows_balance"
+        case .overflows(let total, _): total.slug
         case .existsWithDifferentFields: "exists_with_different_fields"
         case .transferNotFound: "transfer_not_found"
         case .notPending: "not_pending"
@@ -65,7 +66,8 @@ enum LedgerRefusal: ProblemError, Equatable {
         case .currencyMismatch(_, let expected, let found): "the account keeps \(found), the transfer is in \(expected)"
         case .exceedsCredits(let account): "the transfer would take account \(account)'s debits past its credits"
         case .exceedsDebits(let account): "the transfer would take account \(account)'s credits past its debits"
-        case .overflowsBalance(let account): "the transfer would overflow a total of account \(account)"
+        case .overflows(let total, let account):
+            "the transfer would take the \(total.words) of account \(account) past \(Totals.limit), the most an account's total may reach"
         case .existsWithDifferentFields(let id, let field): "transfer \(id) already exists with a different \(field)"
         case .transferNotFound(_, let id): "transfer \(id) does not exist"
         case .notPending(let id): "transfer \(id) is not a pending transfer"

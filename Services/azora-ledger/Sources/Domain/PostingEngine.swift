@@ -172,21 +172,22 @@ struct PostingEngine {
         }
     }
 
-    /// Checks the change to both accounts and, when allowed, records the transfer.
+    /// Checks the change to both accounts and, when allowed, records the transfer: no total past
+    /// `Totals.limit` (TigerBeetle's overflow checks), then the accounts' limit flags.
     private mutating func commit(_ transfer: Transfer, pendingAmount: Int64) -> Result<Void, LedgerRefusal> {
-        let (debitChange, creditChange) = transfer.changes(pendingAmount: pendingAmount)
         guard let debit = books.accounts[transfer.debitAccountId], let credit = books.accounts[transfer.creditAccountId] else {
             return .failure(.accountNotFound(field: "debitAccountId", id: transfer.debitAccountId))
         }
-        let debitTotals: Totals
-        let creditTotals: Totals
-        switch debit.checked(debitChange) {
-        case .success(let totals): debitTotals = totals
-        case .failure(let refusal): return .failure(refusal)
+        if let total = transfer.overflow(debit: debit.totals, credit: credit.totals) {
+            return .failure(.overflows(total, account: total.isDebit ? debit.id : credit.id))
         }
-        switch credit.checked(creditChange) {
-        case .success(let totals): creditTotals = totals
-        case .failure(let refusal): return .failure(refusal)
+        let (debitChange, creditChange) = transfer.changes(pendingAmount: pendingAmount)
+        // Only books changed behind the ledger's back (a pending total smaller than a transfer it
+        // holds) get no totals here; refused rather than written, and never a trap.
+        guard let debitTotals = debit.totals.applying(debitChange) else { return .failure(.overflows(.debits, account: debit.id)) }
+        guard let creditTotals = credit.totals.applying(creditChange) else { return .failure(.overflows(.credits, account: credit.id)) }
+        if let refusal = debit.limitRefusal(debitChange, next: debitTotals) ?? credit.limitRefusal(creditChange, next: creditTotals) {
+            return .failure(refusal)
         }
         books.accounts[debit.id]?.totals = debitTotals
         books.accounts[credit.id]?.totals = creditTotals

@@ -3,6 +3,12 @@ import Hummingbird
 
 /// The JSON shapes of the reports. Amounts are minor units of each line's currency; nothing is
 /// summed across currencies.
+///
+/// Amounts are `Int128`, summed without trapping whatever the books hold, and written as exact
+/// JSON integers of any length. One account's figures stay within ±(2^53 − 1)
+/// (`Totals.limit`), but a total over many accounts or transfers passes 2^53 − 1 once a
+/// currency's books do: a client that reads JSON numbers as doubles (JavaScript's `JSON.parse`)
+/// must read these as big integers, or ask for `format=csv` (see the README).
 
 /// One account in the trial balance: its net posted balance in the debit or the credit column.
 struct TrialBalanceRow: Encodable, Sendable {
@@ -11,8 +17,8 @@ struct TrialBalanceRow: Encodable, Sendable {
     let type: AccountType
     let ownerRef: String?
     let currency: String
-    let debitBalance: Int64
-    let creditBalance: Int64
+    let debitBalance: Int128
+    let creditBalance: Int128
 
     init(line: Reports.AccountLine) {
         accountId = line.accountId
@@ -28,9 +34,16 @@ struct TrialBalanceRow: Encodable, Sendable {
 /// The column totals of one currency, equal when the books balance.
 struct SideTotals: Encodable, Sendable {
     let currency: String
-    let debits: Int64
-    let credits: Int64
+    let debits: Int128
+    let credits: Int128
     var balanced: Bool { debits == credits }
+
+    /// The sums of the rows' two columns (rows of one currency).
+    init(currency: String, rows: [TrialBalanceRow]) {
+        self.currency = currency
+        debits = rows.reduce(0) { $0 + $1.debitBalance }
+        credits = rows.reduce(0) { $0 + $1.creditBalance }
+    }
 
     enum CodingKeys: String, CodingKey { case currency, debits, credits, balanced }
     func encode(to encoder: any Encoder) throws {
@@ -58,15 +71,15 @@ struct BalanceSheet: ResponseEncodable, Sendable {
         let assets: [Reports.AccountLine]
         let liabilities: [Reports.AccountLine]
         let equity: [Reports.AccountLine]
-        let totalAssets: Int64
-        let totalLiabilities: Int64
-        let totalEquity: Int64
-        let currentEarnings: Int64
+        let totalAssets: Int128
+        let totalLiabilities: Int128
+        let totalEquity: Int128
+        let currentEarnings: Int128
         let balanced: Bool
 
         init(currency: String, lines: [Reports.AccountLine]) {
             func of(_ type: AccountType) -> [Reports.AccountLine] { lines.filter { $0.type == type } }
-            func sum(_ type: AccountType) -> Int64 { of(type).reduce(0) { $0 + $1.balance } }
+            func sum(_ type: AccountType) -> Int128 { of(type).reduce(0) { $0 + $1.balance } }
             self.currency = currency
             assets = of(.asset)
             liabilities = of(.liability)
@@ -90,9 +103,9 @@ struct IncomeStatement: ResponseEncodable, Sendable {
         let currency: String
         let revenue: [Reports.AccountLine]
         let expenses: [Reports.AccountLine]
-        let totalRevenue: Int64
-        let totalExpenses: Int64
-        let netIncome: Int64
+        let totalRevenue: Int128
+        let totalExpenses: Int128
+        let netIncome: Int128
 
         init(currency: String, lines: [Reports.AccountLine]) {
             self.currency = currency

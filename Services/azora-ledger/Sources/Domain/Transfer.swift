@@ -86,6 +86,38 @@ struct Transfer: ResponseEncodable, JSONValueConvertible, Sendable, Equatable {
         }
     }
 
+    /// The first total of its accounts, in TigerBeetle's order, that this transfer would take past
+    /// `Totals.limit`, or `nil` when it fits.
+    ///
+    /// A new transfer is checked as TigerBeetle checks one: a pending transfer's pending totals
+    /// first, then the posted totals (a pending transfer's too, since it may be posted in full),
+    /// then pending and posted together. That last check keeps every account's pending plus posted
+    /// debits, and credits, within the limit, so posting a pending transfer, which moves at most
+    /// what it holds from pending to posted, cannot overflow: TigerBeetle checks nothing there. A
+    /// post is checked anyway, against books written before the limit existed; voids and expiries
+    /// only release.
+    func overflow(debit: Totals, credit: Totals) -> AccountTotal? {
+        // 128-bit sums: the totals may be anything an Int64 column holds.
+        func over(_ parts: Int64...) -> Bool { parts.reduce(Int128.zero) { $0 + Int128($1) } > Int128(Totals.limit) }
+        switch kind {
+        case .single, .pending:
+            if kind == .pending {
+                if over(debit.debitsPending, amount) { return .debitsPending }
+                if over(credit.creditsPending, amount) { return .creditsPending }
+            }
+            if over(debit.debitsPosted, amount) { return .debitsPosted }
+            if over(credit.creditsPosted, amount) { return .creditsPosted }
+            if over(debit.debitsPending, debit.debitsPosted, amount) { return .debits }
+            if over(credit.creditsPending, credit.creditsPosted, amount) { return .credits }
+        case .post:
+            if over(debit.debitsPosted, amount) { return .debitsPosted }
+            if over(credit.creditsPosted, amount) { return .creditsPosted }
+        case .void, .expire:
+            break
+        }
+        return nil
+    }
+
     /// The wire form, written by the wire encoder without Foundation's `JSONEncoder`, which was
     /// a tenth of the ledger's CPU per single transfer; its `Encodable` form is the same document.
     var jsonValue: JSONValue {

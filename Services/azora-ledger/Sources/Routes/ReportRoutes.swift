@@ -23,8 +23,7 @@ struct ReportRoutes: Sendable {
             let lines = try await reports.accountLines(asOf: asOf, currency: try currency(request))
             let rows = lines.map { TrialBalanceRow(line: $0) }
             let totals = Dictionary(grouping: rows, by: \.currency).map { currency, rows in
-                SideTotals(currency: currency, debits: rows.reduce(0) { $0 + $1.debitBalance },
-                           credits: rows.reduce(0) { $0 + $1.creditBalance })
+                SideTotals(currency: currency, rows: rows)
             }.sorted { $0.currency < $1.currency }
             return try answer(request, context, json: TrialBalance(asOf: asOf, lines: rows, totals: totals),
                               csv: CSVTable(header: ["accountId", "code", "type", "ownerRef", "currency", "debitBalance", "creditBalance"],

@@ -19,7 +19,8 @@ struct IntegrityCheck: Sendable {
         /// Transfers whose entries do not balance (debits moved ≠ credits moved, or not two
         /// entries); `ok` also needs exactly two entries per transfer overall.
         let unbalancedTransfers: [UUID]
-        /// Accounts past a limit their flags set.
+        /// Accounts past a limit their flags set, or whose debits or credits, pending and posted
+        /// together, pass `Totals.limit`.
         let limitViolations: [UUID]
         /// Per currency: total debits and credits, posted and pending, which must be equal.
         let currencies: [CurrencyTotals]
@@ -27,10 +28,12 @@ struct IntegrityCheck: Sendable {
 
     struct CurrencyTotals: Encodable, Sendable {
         let currency: String
-        let debitsPosted: Int64
-        let creditsPosted: Int64
-        let debitsPending: Int64
-        let creditsPending: Int64
+        /// Sums over every account of the currency: `numeric` in PostgreSQL, `Int128` here, since
+        /// they pass Int64 long before any one account's totals do.
+        let debitsPosted: Int128
+        let creditsPosted: Int128
+        let debitsPending: Int128
+        let creditsPending: Int128
         var balanced: Bool { debitsPosted == creditsPosted && debitsPending == creditsPending }
 
         enum CodingKeys: String, CodingKey { case currency, debitsPosted, creditsPosted, debitsPending, creditsPending, balanced }
@@ -64,13 +67,15 @@ struct IntegrityCheck: Sendable {
                 """).map { try $0.decode("transfer_id") }
             let violations: [UUID] = try await transaction.query("""
                 SELECT id FROM accounts
-                WHERE (debits_must_not_exceed_credits AND debits_posted + debits_pending > credits_posted)
-                   OR (credits_must_not_exceed_debits AND credits_posted + credits_pending > debits_posted)
+                WHERE (debits_must_not_exceed_credits AND debits_posted::numeric + debits_pending > credits_posted)
+                   OR (credits_must_not_exceed_debits AND credits_posted::numeric + credits_pending > debits_posted)
+                   OR debits_posted::numeric + debits_pending > \(Totals.limit)
+                   OR credits_posted::numeric + credits_pending > \(Totals.limit)
                 ORDER BY id LIMIT 100
                 """).map { try $0.decode("id") }
             let currencies = try await transaction.query("""
-                SELECT a.currency, coalesce(sum(e.debits_posted), 0)::bigint AS dp, coalesce(sum(e.credits_posted), 0)::bigint AS cp,
-                       coalesce(sum(e.debits_pending), 0)::bigint AS dq, coalesce(sum(e.credits_pending), 0)::bigint AS cq
+                SELECT a.currency, coalesce(sum(e.debits_posted), 0) AS dp, coalesce(sum(e.credits_posted), 0) AS cp,
+                       coalesce(sum(e.debits_pending), 0) AS dq, coalesce(sum(e.credits_pending), 0) AS cq
                 FROM entries e JOIN accounts a ON a.id = e.account_id GROUP BY a.currency ORDER BY a.currency
                 """).map { row in
                 CurrencyTotals(currency: try row.decode("currency"), debitsPosted: try row.decode("dp"),

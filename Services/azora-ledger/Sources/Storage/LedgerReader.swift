@@ -18,7 +18,8 @@ struct LedgerReader: Sendable {
             .map(Transfer.init(row:))
     }
 
-    /// An account's totals from its entries up to and including `asOf`.
+    /// An account's totals from its entries up to and including `asOf`. Each sum is what one of
+    /// the account's totals was at that time, so it fits the `bigint` the total is kept in.
     func totals(of accountId: UUID, asOf: Date) async throws -> Totals {
         let row = try await database.queryFirst("""
             SELECT coalesce(sum(debits_posted), 0)::bigint AS dp, coalesce(sum(credits_posted), 0)::bigint AS cp,

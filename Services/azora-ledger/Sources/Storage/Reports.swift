@@ -3,6 +3,10 @@ import Shared
 
 /// The financial reports, computed from the books: each is a list of lines plus totals per
 /// currency, answered as JSON or (as its lines) as CSV.
+///
+/// Amounts are summed as PostgreSQL `numeric` and read as `Int128`: a sum over many accounts or
+/// transfers passes Int64 long before any one account's totals do (`Totals.limit`), and a
+/// `::bigint` cast of it would fail the report.
 struct Reports: Sendable {
     let database: Database
 
@@ -13,10 +17,10 @@ struct Reports: Sendable {
         let type: AccountType
         let ownerRef: String?
         let currency: String
-        let debits: Int64
-        let credits: Int64
+        let debits: Int128
+        let credits: Int128
         /// Debits minus credits for a debit-normal account, credits minus debits otherwise.
-        let balance: Int64
+        let balance: Int128
 
         /// From a row with id, code, type, owner_ref, currency, debits and credits.
         init(row: PostgresRow) throws {
@@ -38,7 +42,7 @@ struct Reports: Sendable {
         if let asOf {
             rows = try await database.query("""
                 SELECT a.id, a.code, a.type, a.owner_ref, a.currency,
-                       coalesce(sum(e.debits_posted), 0)::bigint AS debits, coalesce(sum(e.credits_posted), 0)::bigint AS credits
+                       coalesce(sum(e.debits_posted), 0) AS debits, coalesce(sum(e.credits_posted), 0) AS credits
                 FROM accounts a LEFT JOIN entries e ON e.account_id = a.id AND e.created_at <= \(asOf)
                 WHERE a.type = ANY(\(typeNames)::text[]) AND (\(currency)::text IS NULL OR a.currency = \(currency))
                 GROUP BY a.id ORDER BY a.currency, a.type, a.code NULLS LAST, a.id
@@ -57,7 +61,7 @@ struct Reports: Sendable {
     func periodLines(from: Date, to: Date, currency: String?, types: [AccountType]) async throws -> [AccountLine] {
         try await database.query("""
             SELECT a.id, a.code, a.type, a.owner_ref, a.currency,
-                   sum(e.debits_posted)::bigint AS debits, sum(e.credits_posted)::bigint AS credits
+                   sum(e.debits_posted) AS debits, sum(e.credits_posted) AS credits
             FROM entries e JOIN accounts a ON a.id = e.account_id
             WHERE e.created_at >= \(from) AND e.created_at < \(to) AND a.type = ANY(\(types.map(\.rawValue))::text[])
               AND (\(currency)::text IS NULL OR a.currency = \(currency))
@@ -71,12 +75,12 @@ struct Reports: Sendable {
         let code: String?
         let currency: String
         let transfers: Int
-        let amount: Int64
+        let amount: Int128
     }
 
     func categories(from: Date, to: Date, currency: String?) async throws -> [CategoryLine] {
         try await database.query("""
-            SELECT code, currency, count(*)::bigint AS transfers, sum(amount)::bigint AS amount FROM transfers
+            SELECT code, currency, count(*)::bigint AS transfers, sum(amount) AS amount FROM transfers
             WHERE kind IN ('single', 'post') AND created_at >= \(from) AND created_at < \(to)
               AND (\(currency)::text IS NULL OR currency = \(currency))
             GROUP BY code, currency ORDER BY currency, code NULLS LAST
@@ -90,13 +94,13 @@ struct Reports: Sendable {
     struct OwnerLine: Encodable, Sendable {
         let ownerRef: String?
         let currency: String
-        let debits: Int64
-        let credits: Int64
+        let debits: Int128
+        let credits: Int128
     }
 
     func owners(from: Date, to: Date, currency: String?) async throws -> [OwnerLine] {
         try await database.query("""
-            SELECT a.owner_ref, a.currency, sum(e.debits_posted)::bigint AS debits, sum(e.credits_posted)::bigint AS credits
+            SELECT a.owner_ref, a.currency, sum(e.debits_posted) AS debits, sum(e.credits_posted) AS credits
             FROM entries e JOIN accounts a ON a.id = e.account_id
             WHERE e.created_at >= \(from) AND e.created_at < \(to) AND (\(currency)::text IS NULL OR a.currency = \(currency))
             GROUP BY a.owner_ref, a.currency HAVING sum(e.debits_posted) <> 0 OR sum(e.credits_posted) <> 0
