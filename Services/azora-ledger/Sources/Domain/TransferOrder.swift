@@ -97,6 +97,29 @@ struct TransferOrder: Decodable, Sendable, Equatable {
         }
     }
 
+    /// The JSON paths of the metadata's strings (keys or values) holding NUL (U+0000), which
+    /// PostgreSQL cannot store: `metadata.note`, `metadata.lines[2]`.
+    func fieldsHoldingNUL() -> [String] {
+        var paths: [String] = []
+        func visit(_ value: JSONValue, _ path: String) {
+            switch value {
+            case .string(let text) where text.unicodeScalars.contains("\u{0}"):
+                paths.append(path)
+            case .object(let members):
+                for (key, member) in members.sorted(by: { $0.key < $1.key }) {
+                    if key.unicodeScalars.contains("\u{0}") { paths.append(path) }
+                    visit(member, "\(path).\(key)")
+                }
+            case .array(let items):
+                for (index, item) in items.enumerated() { visit(item, "\(path)[\(index)]") }
+            default:
+                break
+            }
+        }
+        visit(metadata, "metadata")
+        return paths
+    }
+
     /// The first field in which a recorded transfer differs from this order, or `nil` when the
     /// order repeats it exactly.
     func firstDifference(from transfer: Transfer) -> String? {

@@ -59,7 +59,12 @@ struct ConversionRoutes: Sendable {
         ]
         let problems = legs.flatMap { $0.problems() }
         guard problems.isEmpty else { throw Problem.invalid(problems) }
-        let outcomes = try await writer.apply(legs.map { .transfer($0) }, .allOrNothing)
+        let outcomes: [CommandOutcome]
+        do {
+            outcomes = try await writer.apply(legs.map { .transfer($0) }, .allOrNothing)
+        } catch let error as UnstorableCommands {
+            throw error.problem(legs, fallback: "metadata")
+        }
         for outcome in outcomes { if case .refused(let refusal) = outcome { throw refusal } }
         guard let debitLeg = outcomes[0].transfer, let creditLeg = outcomes[1].transfer else {
             throw Problem.conflict("conversion_incomplete", "the conversion was not recorded")

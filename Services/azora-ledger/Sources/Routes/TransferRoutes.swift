@@ -128,7 +128,12 @@ struct TransferRoutes: Sendable {
         }
         let problems = batch.transfers.enumerated().flatMap { index, order in order.problems(prefix: "transfers[\(index)].") }
         guard problems.isEmpty else { throw Problem.invalid(problems) }
-        let outcomes = try await writer.apply(batch.transfers.map { .transfer($0) }, .allOrNothing)
+        let outcomes: [CommandOutcome]
+        do {
+            outcomes = try await writer.apply(batch.transfers.map { .transfer($0) }, .allOrNothing)
+        } catch let error as UnstorableCommands {
+            throw error.problem(batch.transfers, prefix: { "transfers[\($0)]." }, fallback: "transfers")
+        }
         let refusals = outcomes.enumerated().compactMap { index, outcome -> (Int, LedgerRefusal)? in
             if case .refused(let refusal) = outcome { (index, refusal) } else { nil }
         }

@@ -58,6 +58,8 @@ struct PostingWriter: Sendable {
     private struct RefusedWithoutLookup: Error {}
 
     /// Applies the commands and returns one outcome per command, in order.
+    /// - Throws: `UnstorableCommands` when PostgreSQL refuses a value a command holds (nothing
+    ///   was written), or the database's error.
     func apply(_ commands: [LedgerCommand], _ atomicity: Atomicity) async throws -> [CommandOutcome] {
         var plan = commands.allSatisfy(\.dependsOnlyOnAccounts) ? Plan.writesFirst : .locksFirst
         var ids = IdLookup.assumeNew
@@ -83,6 +85,8 @@ struct PostingWriter: Sendable {
             } catch is DecisionsChangedUnderLock {
                 Counter(label: "ledger_decisions_changed_under_lock_total").increment()
                 plan = .locksFirst
+            } catch let error as PostgresError {
+                throw UnstorableCommands(error) ?? error
             }
         }
     }
