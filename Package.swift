@@ -1,18 +1,50 @@
 // swift-tools-version: 6.2
 import PackageDescription
 
-/// The fleet, one row per service that exists. Adding a service is one row here plus its
-/// folder `Services/<name>/` (see `Services/README.md`). The port and schema of every
-/// planned service live in `Shared/Sources/Fleet/Fleet.swift`.
-let services: [(name: String, module: String)] = [
-    (name: "auth-service", module: "AuthService"),
-    (name: "user-service", module: "UserService"),
-    (name: "course-service", module: "CourseService"),
-    (name: "enrollment-service", module: "EnrollmentService"),
-    (name: "azora-ledger", module: "AzoraLedger"),
-    (name: "azora-pricing", module: "AzoraPricing"),
-    (name: "ai-orchestrator", module: "AIOrchestrator"),
+/// The fleet, one row per service that exists, with the parts of Shared it links besides the
+/// core. Adding a service is one row here plus its folder `Services/<name>/` (see
+/// `Services/README.md`). The port and schema of every planned service live in
+/// `Shared/Sources/Fleet/Fleet.swift`.
+let services: [(name: String, module: String, parts: [SharedPart])] = [
+    (name: "auth-service", module: "AuthService", parts: [.mail, .passwordHashing]),
+    (name: "user-service", module: "UserService", parts: [.objectStorage]),
+    (name: "course-service", module: "CourseService", parts: []),
+    (name: "enrollment-service", module: "EnrollmentService", parts: []),
+    (name: "azora-ledger", module: "AzoraLedger", parts: []),
+    (name: "azora-pricing", module: "AzoraPricing", parts: []),
+    (name: "ai-orchestrator", module: "AIOrchestrator", parts: []),
 ]
+
+/// The parts of Shared that only some executables use, each a library target of its own (with
+/// the C library it wraps), so that a binary links only what it uses. Every executable links the
+/// core, `Shared`; the gateway links nothing else. See `Shared/README.md`.
+enum SharedPart: String, CaseIterable {
+    /// `Mail`: SMTP delivery through libcurl, or the local mail drop.
+    case mail = "Mail"
+    /// `ObjectStorage`: S3-compatible object storage, or a local folder.
+    case objectStorage = "ObjectStorage"
+    /// `PasswordHashing`: argon2id password hashes through libargon2.
+    case passwordHashing = "PasswordHashing"
+
+    /// What the part's target builds on.
+    var dependencies: [Target.Dependency] {
+        switch self {
+        case .mail:
+            ["Shared", "CCurl", .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio")]
+        case .objectStorage:
+            ["Shared",
+             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+             .product(name: "Crypto", package: "swift-crypto"),
+             .product(name: "Logging", package: "swift-log"),
+             .product(name: "NIOCore", package: "swift-nio"),
+             .product(name: "NIOHTTP1", package: "swift-nio"),
+             .product(name: "NIOPosix", package: "swift-nio"),
+             .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio")]
+        case .passwordHashing:
+            ["CArgon2", .product(name: "NIOPosix", package: "swift-nio")]
+        }
+    }
+}
 
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -46,7 +78,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
     ],
     targets: [
-        // C shims: only Shared imports them.
+        // C shims: each is imported by one Shared target only (the core, or the part that wraps it).
         .systemLibrary(name: "CLibPQ", path: "Shared/CLibPQ", pkgConfig: "libpq",
                        providers: [.apt(["libpq-dev"])]),
         // hiredis's pkg-config file carries a flag SwiftPM refuses, so the module map links it by name.
@@ -59,7 +91,7 @@ let package = Package(
         .target(
             name: "Shared",
             dependencies: [
-                "CLibPQ", "CHiredis", "CCurl", "CArgon2",
+                "CLibPQ", "CHiredis",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -143,7 +175,7 @@ let package = Package(
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")], path: "Tests/GatewayTests",
                     swiftSettings: testSwiftSettings),
         .testTarget(name: "FleetTests", dependencies: [
-                        "Shared", "TestSupport",
+                        "Shared", "TestSupport", "Mail",
                         .product(name: "AsyncHTTPClient", package: "async-http-client"),
                         .product(name: "JWTKit", package: "jwt-kit"),
                         .product(name: "NIOCore", package: "swift-nio"),
@@ -152,16 +184,27 @@ let package = Package(
                     // The Python script the openai SDK test runs; not a Swift source.
                     exclude: ["Python"],
                     swiftSettings: testSwiftSettings),
-    ] + services.flatMap(serviceTargets)
+    ] + SharedPart.allCases.flatMap(partTargets) + services.flatMap(serviceTargets)
 )
 
+/// A part's two targets: its library, `Shared/Parts/<Module>/`, and its tests.
+func partTargets(_ part: SharedPart) -> [Target] {
+    [
+        .target(name: part.rawValue, dependencies: part.dependencies, path: "Shared/Parts/\(part.rawValue)",
+                swiftSettings: swiftSettings),
+        .testTarget(name: "\(part.rawValue)Tests", dependencies: [.target(name: part.rawValue), "TestSupport"],
+                    path: "Tests/\(part.rawValue)Tests", swiftSettings: testSwiftSettings),
+    ]
+}
+
 /// The three targets of one service: its library (all of its code), a tiny executable, and
-/// its tests. A service depends on Shared only, never on another service.
-func serviceTargets(_ service: (name: String, module: String)) -> [Target] {
+/// its tests. A service depends on Shared's core and the parts its row names, never on another
+/// service.
+func serviceTargets(_ service: (name: String, module: String, parts: [SharedPart])) -> [Target] {
     [
         .target(
             name: service.module,
-            dependencies: ["Shared"],
+            dependencies: ["Shared"] + service.parts.map { .target(name: $0.rawValue) },
             path: "Services/\(service.name)/Sources",
             swiftSettings: swiftSettings,
             plugins: [.plugin(name: "EmbedServiceFiles")]

@@ -10,7 +10,8 @@ import Testing
 
     static func packageServiceNames() throws -> [String] {
         let manifest = try String(contentsOf: root.appending(path: "Package.swift"), encoding: .utf8)
-        let table = manifest.components(separatedBy: "let services")[1].components(separatedBy: "]")[1]
+        // From the table's declaration to its closing bracket, alone on its line.
+        let table = manifest.components(separatedBy: "let services")[1].components(separatedBy: "\n]")[0]
         return table.components(separatedBy: "name: \"").dropFirst().map { $0.components(separatedBy: "\"")[0] }
     }
 

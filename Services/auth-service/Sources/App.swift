@@ -1,6 +1,8 @@
 import Configuration
 import Foundation
 import Hummingbird
+import Mail
+import PasswordHashing
 import Shared
 
 /// Builds auth-service: accounts and credentials, sessions and tokens, MFA, OAuth sign-in, the

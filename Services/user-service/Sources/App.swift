@@ -1,6 +1,7 @@
 import Configuration
 import Foundation
 import Hummingbird
+import ObjectStorage
 import Shared
 
 /// Builds user-service: profiles, preferences, roles, avatars, search, activity and stats.

@@ -1,4 +1,5 @@
 import Logging
+import PasswordHashing
 import Shared
 
 /// The first admin account, from `ADMIN_EMAIL` and `ADMIN_PASSWORD`: created, verified, when no

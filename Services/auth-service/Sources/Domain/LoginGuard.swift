@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Mail
 import Shared
 
 /// Slows down and then stops password guessing (OWASP ASVS 2.2.1): per account, consecutive

@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import Mail
+import PasswordHashing
 import Shared
 
 /// Registration, email verification and the password-reset flow.

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PasswordHashing
 import Shared
 
 /// Signing in (password, then the second factor when MFA is on), refreshing and signing out.

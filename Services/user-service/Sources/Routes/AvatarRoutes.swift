@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import NIOFoundationEssentialsCompat
+import ObjectStorage
 import Shared
 
 /// Profile pictures: uploaded as the raw image body, checked by content and size, served to anyone.

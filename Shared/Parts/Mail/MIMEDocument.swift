@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// Renders a message as an RFC 5322 / MIME document, the form both SMTP's DATA and a .eml file take.
 ///

@@ -1,4 +1,4 @@
-import Shared
+import PasswordHashing
 import Testing
 
 @Suite struct PasswordHasherTests {

@@ -4,6 +4,7 @@ import Foundation
 import NIOCore
 import NIOFoundationEssentialsCompat
 import NIOHTTP1
+import Shared
 
 /// Where the S3-compatible store is: `S3_ENDPOINT` (default AWS's regional endpoint),
 /// `S3_BUCKET`, `S3_REGION`, `S3_ACCESS_KEY_ID`, `S3_SECRET_ACCESS_KEY`.

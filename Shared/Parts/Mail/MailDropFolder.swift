@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOPosix
+import Shared
 
 /// The local stack's mailer: each message becomes a .eml file in a folder, for a developer to open
 /// (or a test to read) instead of an inbox. Says so in its log, since nothing is delivered.

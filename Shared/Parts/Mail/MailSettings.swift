@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Shared
 
 /// How a service sends mail: by SMTP when `SMTP_URL` is set, else into the local mail drop folder.
 public struct MailSettings: Sendable {

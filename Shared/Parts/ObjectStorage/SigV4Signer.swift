@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Shared
 
 /// AWS Signature Version 4, the request signing every S3-compatible server (AWS, MinIO, R2,
 /// Ceph) accepts. Only what the object store needs: no query-string presigning.

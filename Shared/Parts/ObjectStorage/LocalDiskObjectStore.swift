@@ -1,5 +1,6 @@
 import Foundation
 import NIOPosix
+import Shared
 
 /// Objects as files under a folder (the local stack's default): the bytes in `<key>`, the
 /// content type beside them in `<key>.type`. Writes go to a temporary file renamed into place,

@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// One outgoing email: plain text, optionally with an HTML alternative.
 public struct MailMessage: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Shared
 
 extension ServiceRuntime {
     /// The object store the settings choose: S3 (or any S3-compatible server) when `S3_BUCKET`

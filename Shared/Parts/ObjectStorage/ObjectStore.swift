@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// Where services keep files (avatars, certificates, exports): a key → bytes store with a
 /// content type. Keys are `/`-separated paths of safe characters chosen by the service, never

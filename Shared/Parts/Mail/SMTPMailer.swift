@@ -2,6 +2,7 @@ import CCurl
 import Foundation
 import Logging
 import NIOPosix
+import Shared
 
 /// Sends mail over SMTP through libcurl, which upgrades to TLS with STARTTLS whenever the server
 /// offers it and logs in when the URL carries a user. Each message is one SMTP session; libcurl

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Mail
 import NIOCore
 import NIOPosix
 import Shared
@@ -9,7 +10,7 @@ import Testing
 
 /// Outgoing mail: SMTP through the real client against a local SMTP server that records the
 /// conversation, and the local .eml drop folder.
-@Suite struct MailTests {
+@Suite struct MailerTests {
     static let logger = TestLogger.make("mail")
 
     @Test func smtpDeliversTheMessageWithTheExactEnvelopeAndALogin() async throws {
