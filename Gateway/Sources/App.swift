@@ -39,13 +39,20 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
     }
 
     let router = try runtime.makeRouter(authenticate: false)
+    if runtime.testClocks {
+        let group = router.group("test-clock").add(middleware: AuthenticationMiddleware(verifier: try runtime.tokenVerifier()))
+        TestClockRoutes(offset: TestClockOffset(redis: try runtime.redis(requiredForReadiness: false)), clock: runtime.clock,
+                        logger: runtime.logger)
+            .add(to: group.requiringAuthentication())
+    }
     let admission = Admission(
         routes: .fleet, upstreams: settings.upstreams, publicRoutes: .fleet, verifier: try runtime.tokenVerifier(),
         rateLimits: settings.rateLimitsEnabled ? settings.rateLimits : nil, limiter: limiter,
         maxBodyBytes: runtime.server.maxBodyBytes, logger: runtime.logger)
     let channel = GatewayChannel(
         admission: admission,
-        ownRoutes: OwnRoutes(responder: router.buildResponder(), logger: runtime.logger),
+        ownRoutes: OwnRoutes(responder: router.buildResponder(), extraPaths: runtime.testClocks ? TestClockRoutes.paths : [],
+                             logger: runtime.logger),
         responseFields: ResponseFields(cors: CORSPolicy(allowedOrigins: settings.corsAllowedOrigins),
                                        strictTransportSecurity: runtime.server.strictTransportSecurity),
         pools: pools, upstreamTimeout: TimeAmount(settings.upstreamTimeout), maxBodyBytes: runtime.server.maxBodyBytes,

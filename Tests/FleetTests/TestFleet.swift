@@ -26,13 +26,17 @@ struct TestFleet {
     private let clientSecrets: [String: String]
 
     /// Starts `members` in order, then the gateway in front of them.
-    /// - Parameter gatewaySettings: extra settings for the gateway (rate-limit policies, say).
-    static func start(_ members: [String], gatewaySettings: [String: String] = [:]) async throws -> TestFleet {
+    /// - Parameters:
+    ///   - gatewaySettings: extra settings for the gateway (rate-limit policies, say).
+    ///   - settings: extra settings for every process, the gateway's included (`TEST_CLOCKS`, say).
+    ///   - memberSettings: extra settings for some members, by name.
+    static func start(_ members: [String], gatewaySettings: [String: String] = [:], settings: [String: String] = [:],
+                      memberSettings: [String: [String: String]] = [:]) async throws -> TestFleet {
         let run = TestNames.unique("fleet")
         let folder = FileManager.default.temporaryDirectory
         let mailFolder = folder.appending(path: run + "-mail")
         var common = ["DATABASE_URL": TestEnvironment.databaseURL, "REDIS_URL": TestEnvironment.redisURL,
-                      "REDIS_KEY_PREFIX": run + ":", "LOG_LEVEL": "warning"]
+                      "REDIS_KEY_PREFIX": run + ":", "LOG_LEVEL": "warning"].merging(settings) { $1 }
         // Client credentials for every fleet member, started or not (a test may act as payment-service).
         let secrets = Dictionary(uniqueKeysWithValues: Fleet.members.filter { $0.schema != nil }
             .map { ($0.name, "\($0.name)-secret-\(UUID().uuidString)") })
@@ -53,7 +57,7 @@ struct TestFleet {
                 let schema = try #require(Fleet.member(named: member)?.schema, "\(member) is not a member with a schema")
                 let process = try await FleetProcess.start(member, environment: common.merging([
                     "DATABASE_SCHEMA": "\(run)_\(schema)", "SERVICE_CLIENT_SECRET": secrets[member]!,
-                ]) { $1 }.merging(own[member] ?? [:]) { $1 })
+                ]) { $1 }.merging(own[member] ?? [:]) { $1 }.merging(memberSettings[member] ?? [:]) { $1 })
                 started[member] = process
                 processes.append(process)
                 common[Fleet.member(named: member)!.urlSetting] = process.url
@@ -94,6 +98,46 @@ struct TestFleet {
         let token = try #require(login["accessToken"], "\(login.text)")
         let id = try #require(try Self.subject(of: token))
         return Person(id: id, email: email, token: token)
+    }
+
+    /// Someone who signs up and whom the administrator makes an instructor; their token carries
+    /// the role once auth-service has heard of it by event.
+    func signUpInstructor(_ name: String, admin: String) async throws -> Person {
+        let person = try await signUp(name)
+        let grant = try await api.eventually(.PUT, "/users/\(person.id)/roles", json: ["roles": ["instructor"]], token: admin) { $0.status == 200 }
+        #expect(grant.status == 200, "\(grant.text)")
+        var token = person.token
+        for _ in 0..<100 {
+            token = try await login(person)
+            if try Self.roles(in: token).contains("instructor") { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(try Self.roles(in: token).contains("instructor"))
+        return Person(id: person.id, email: person.email, token: token)
+    }
+
+    /// A free course with `capacity` seats and one lesson, published by the administrator.
+    func publishedCourse(_ title: String, capacity: Int, by instructor: Person, admin: String) async throws -> String {
+        let created = try await api.send(.POST, "/courses", json: [
+            "title": title, "description": "A course for a journey.", "category": "programming",
+            "level": "beginner", "language": "en", "price": ["amount": 0, "currency": "USD"], "capacity": capacity,
+        ], token: instructor.token)
+        #expect(created.status == 201, "\(created.text)")
+        let courseId = try #require(created["id"])
+        let module = try await api.send(.POST, "/courses/\(courseId)/modules", json: ["title": "Basics"], token: instructor.token)
+        let moduleId = try #require(module["id"], "\(module.text)")
+        let lesson = try await api.send(.POST, "/courses/\(courseId)/modules/\(moduleId)/lessons", json: [
+            "title": "Welcome", "kind": "text", "durationMinutes": 5, "body": "Hello.",
+        ], token: instructor.token)
+        #expect(lesson.status == 201, "\(lesson.text)")
+        #expect(try await api.send(.POST, "/courses/\(courseId)/submit", token: instructor.token).status == 200)
+        #expect(try await api.send(.POST, "/courses/\(courseId)/publish", token: admin).status == 200)
+        return courseId
+    }
+
+    static func roles(in token: String) throws -> [String] {
+        let segment = try #require(Data(base64URLEncoded: String(token.split(separator: ".")[1])))
+        return (try JSONSerialization.jsonObject(with: segment) as? [String: Any])?["roles"] as? [String] ?? []
     }
 
     func login(_ person: Person) async throws -> String {

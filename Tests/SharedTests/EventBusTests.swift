@@ -36,7 +36,7 @@ import Testing
             try await withTestRedis { redis in
                 try await prepare(database)
                 let relay = OutboxRelay(database: database, redis: redis, logger: TestLogger.make("relay"), batchSize: batchSize)
-                try await body(database, redis, relay, Outbox(source: "tests", relay: relay))
+                try await body(database, redis, relay, Outbox(source: "tests", relay: relay, clock: FleetClock()))
             }
         }
     }
@@ -77,7 +77,7 @@ import Testing
                 try await Self.prepare(database)
                 let relay = OutboxRelay(database: database, redis: redis, logger: TestLogger.make("relay"),
                                         pollInterval: .milliseconds(50))
-                let outbox = Outbox(source: "tests", relay: relay)
+                let outbox = Outbox(source: "tests", relay: relay, clock: FleetClock())
                 let group = ServiceGroup(services: [relay], logger: TestLogger.make("group"))
                 let running = Task { try await group.run() }
 

@@ -10,7 +10,8 @@
 # Settings (environment): CONFIGURATION (debug or release, default debug), PG_PORT (15432),
 # REDIS_PORT (16379), PORT_OFFSET (0; added to every member's port, so that a second stack can
 # run beside the first: 1000 puts the gateway on 9080), ADMIN_EMAIL and ADMIN_PASSWORD (the
-# first admin account), LOG_LEVEL (info), LOG_VIEW (summary, or all for every line of every log).
+# first admin account), LOG_LEVEL (info), LOG_VIEW (summary, or all for every line of every log),
+# TEST_CLOCKS (true: the administrator may move the fleet's clock, POST /test-clock/advance).
 source "$(dirname "$0")/lib.sh"
 
 CONFIGURATION=${CONFIGURATION:-debug}
@@ -21,6 +22,8 @@ LOG_VIEW=${LOG_VIEW:-summary}
 export ADMIN_EMAIL=${ADMIN_EMAIL:-admin@azora.local}
 export ADMIN_PASSWORD=${ADMIN_PASSWORD:-azora-admin-local-only}
 export LOG_LEVEL=${LOG_LEVEL:-info}
+# The local stack's clock can be moved by its administrator (POST /test-clock/advance); never elsewhere.
+export TEST_CLOCKS=${TEST_CLOCKS:-true}
 
 LOCAL="$AZORA_ROOT/.local"
 LOGS="$LOCAL/logs"

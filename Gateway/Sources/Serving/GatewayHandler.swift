@@ -41,6 +41,8 @@ final class GatewayHandler: ChannelDuplexHandler {
     private var pool: UpstreamPool!
     private var clientAddress: String?
     private var heldParts: [HTTPServerRequestPart] = []
+    /// The body of a request for one of the gateway's own routes, read whole before it is answered.
+    private var ownRouteBody = ByteBuffer()
     /// Whether the current request's end has been read.
     private var requestEnded = false
     private var bodyBytes = 0
@@ -106,7 +108,14 @@ final class GatewayHandler: ChannelDuplexHandler {
         case (.relaying(let exchange), .end):
             requestEnded = true
             exchange.forwardEnd()
-        case (.discardingBody, .body), (.ownRoute, .body):
+        case (.ownRoute(let request), .body(var bytes)):
+            if ownRouteBody.readableBytes + bytes.readableBytes > OwnRoutes.maxBodyBytes {
+                ownRouteBody.clear()
+                answer(Answer(problem: Admission.bodyTooLarge(OwnRoutes.maxBodyBytes), path: request.path), for: request, recorded: false)
+            } else {
+                ownRouteBody.writeBuffer(&bytes)
+            }
+        case (.discardingBody, .body):
             break
         case (.discardingBody, .end):
             requestEnded = true
@@ -129,6 +138,9 @@ final class GatewayHandler: ChannelDuplexHandler {
         bodyBytes = 0
         if gateway.ownRoutes.serves(request.path) {
             phase = .ownRoute(request)
+            if request.expectsContinue {
+                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
+            }
             return
         }
         request.corsOrigin = gateway.responseFields.cors.allowedOrigin(of: head.headers)
@@ -235,8 +247,10 @@ final class GatewayHandler: ChannelDuplexHandler {
     private func answerOwnRoute(_ request: GatewayRequest) {
         let routes = gateway.ownRoutes
         let head = request.head
+        let body = ownRouteBody
+        ownRouteBody = ByteBuffer()
         let channel = context.channel
-        context.eventLoop.makeFutureWithTask { await routes.respond(to: head, channel: channel) }
+        context.eventLoop.makeFutureWithTask { await routes.respond(to: head, body: body, channel: channel) }
             .assumeIsolated()
             .whenSuccess { answer in
                 guard case .answeringOwnRoute = self.phase else { return }

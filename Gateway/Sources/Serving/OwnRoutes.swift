@@ -6,23 +6,33 @@ import NIOHTTP1
 import NIOHTTPTypesHTTP1
 import Shared
 
-/// The gateway's own routes, `/health/live`, `/health/ready` and `/metrics`, answered by its
-/// Hummingbird router with the standard middleware, as every service answers them. Requests
-/// for them never reach a member, whose own health and metrics stay out of reach.
+/// The gateway's own routes, `/health/live`, `/health/ready` and `/metrics` (and the test clock's
+/// when `TEST_CLOCKS=true`), answered by its Hummingbird router with the standard middleware, as
+/// every service answers them. Requests for them never reach a member, whose own health and
+/// metrics stay out of reach.
 struct OwnRoutes: Sendable {
-    static let paths: Set<String> = ["/health/live", "/health/ready", "/metrics"]
+    static let standardPaths: Set<String> = ["/health/live", "/health/ready", "/metrics"]
+    /// The largest body an own route takes (the test clock's advance is a few bytes).
+    static let maxBodyBytes = 16_384
 
     let responder: RouterResponder<AppRequestContext>
+    let paths: Set<String>
     let logger: Logger
 
-    func serves(_ path: String) -> Bool {
-        Self.paths.contains(path)
+    init(responder: RouterResponder<AppRequestContext>, extraPaths: Set<String> = [], logger: Logger) {
+        self.responder = responder
+        paths = Self.standardPaths.union(extraPaths)
+        self.logger = logger
     }
 
-    /// The router's whole answer to a request without a body.
-    func respond(to head: HTTPRequestHead, channel: any Channel) async -> Answer {
+    func serves(_ path: String) -> Bool {
+        paths.contains(path)
+    }
+
+    /// The router's whole answer to a request, whose body has been read whole.
+    func respond(to head: HTTPRequestHead, body: ByteBuffer, channel: any Channel) async -> Answer {
         do {
-            let request = Request(head: try HTTPRequest(head, secure: false, splitCookie: false), body: RequestBody(buffer: ByteBuffer()))
+            let request = Request(head: try HTTPRequest(head, secure: false, splitCookie: false), body: RequestBody(buffer: body))
             let context = AppRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: logger))
             let response = try await responder.respond(to: request, context: context)
             let collector = BodyCollector()

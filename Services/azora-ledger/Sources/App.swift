@@ -15,11 +15,12 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
                                         sessionSettings: ["plan_cache_mode": "force_custom_plan"])
     let outbox = try runtime.outbox()
 
-    let writer = PostingWriter(database: database, outbox: outbox)
+    let writer = PostingWriter(database: database, outbox: outbox, clock: runtime.clock)
     let committer = GroupCommitter(writer: writer, workers: settings.commitWorkers, maxGroupSize: settings.maxGroupSize,
                                    logger: runtime.logger)
     runtime.addService(committer)
-    runtime.addService(PendingExpiry(database: database, writer: writer, interval: settings.expiryInterval, logger: runtime.logger))
+    runtime.addService(PendingExpiry(database: database, writer: writer, logger: runtime.logger)
+        .service(every: settings.expiryInterval, clock: runtime.clock))
     let accounts = AccountStore(database: database, outbox: outbox)
     let reader = LedgerReader(database: database)
 

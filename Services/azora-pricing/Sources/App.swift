@@ -17,15 +17,15 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
     let quotes = QuoteBook(database: database, outbox: outbox, signer: QuoteSigner(key: settings.signingKey),
                            lifetime: settings.quoteLifetime)
     let loader = InputsLoader(database: database, platformFallbackCurrency: settings.fallbackCurrency)
-    _ = try runtime.eventConsumer(handlers: FleetEvents.handlers(quotes: quotes, logger: runtime.logger))
+    _ = try runtime.eventConsumer(handlers: FleetEvents.handlers(quotes: quotes, clock: runtime.clock, logger: runtime.logger))
 
     let router = try runtime.makeRouter(openAPI: EmbeddedFiles.openAPI)
     let signedIn = router.group().requiringAuthentication()
-    ProductRoutes(book: book).add(to: signedIn)
+    ProductRoutes(book: book, clock: runtime.clock).add(to: signedIn)
     RegionRoutes(book: book).add(to: signedIn)
     EnterpriseRoutes(book: book).add(to: signedIn)
     CouponRoutes(coupons: coupons, book: book).add(to: signedIn)
-    PromotionRoutes(promotions: promotions).add(to: signedIn)
-    QuoteRoutes(loader: loader, quotes: quotes).add(to: router, signedIn: signedIn)
+    PromotionRoutes(promotions: promotions, clock: runtime.clock).add(to: signedIn)
+    QuoteRoutes(loader: loader, quotes: quotes, clock: runtime.clock).add(to: router, signedIn: signedIn)
     return runtime.makeApplication(router: router)
 }

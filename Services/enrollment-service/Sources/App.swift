@@ -25,15 +25,18 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
     let changes = EnrollmentChanges(database: database, outbox: outbox, seats: seats)
     let progress = ProgressBook(database: database, outbox: outbox, certificates: certificates)
     let access = EnrollmentAccess(catalog: catalog)
-    runtime.addService(ExpirySweeper(database: database, outbox: outbox, seats: seats, interval: settings.sweepInterval, logger: runtime.logger))
-    _ = try runtime.eventConsumer(handlers: FleetEvents.handlers(changes: changes, seats: seats) + CertificateBook.eventHandlers)
+    let clock = runtime.clock
+    runtime.addService(ExpirySweeper(database: database, outbox: outbox, seats: seats, logger: runtime.logger)
+        .service(every: settings.sweepInterval, clock: clock))
+    _ = try runtime.eventConsumer(handlers: FleetEvents.handlers(changes: changes, seats: seats, clock: clock) + CertificateBook.eventHandlers)
 
     let router = try runtime.makeRouter(openAPI: EmbeddedFiles.openAPI)
     let signedIn = router.group().requiringAuthentication()
-    AnalyticsRoutes(catalog: catalog, analytics: CourseAnalytics(database: database)).add(to: signedIn)
-    EnrollmentRoutes(catalog: catalog, store: store, registrar: registrar, changes: changes, progress: progress, access: access).add(to: signedIn)
-    ProgressRoutes(catalog: catalog, store: store, progress: progress, access: access).add(to: signedIn)
-    WaitlistRoutes(catalog: catalog, registrar: registrar, waitlists: waitlists).add(to: signedIn)
+    AnalyticsRoutes(catalog: catalog, analytics: CourseAnalytics(database: database), clock: clock).add(to: signedIn)
+    EnrollmentRoutes(catalog: catalog, store: store, registrar: registrar, changes: changes, progress: progress, access: access,
+                     clock: clock).add(to: signedIn)
+    ProgressRoutes(catalog: catalog, store: store, progress: progress, access: access, clock: clock).add(to: signedIn)
+    WaitlistRoutes(catalog: catalog, registrar: registrar, waitlists: waitlists, clock: clock).add(to: signedIn)
     CertificateRoutes(book: certificates).add(to: router, signedIn: signedIn)
     return runtime.makeApplication(router: router)
 }

@@ -6,18 +6,21 @@ import Foundation
 /// ```swift
 /// try await database.transaction { tx in
 ///     try await store.insert(course, in: tx)
-///     try await outbox.publish("course.published", subject: course.id.uuidString, data: CoursePublished(course), in: tx)
+///     try await outbox.publish("course.published", subject: course.id.lowercasedText, data: CoursePublished(course), in: tx)
 /// }
 /// ```
 public struct Outbox: Sendable {
     /// The fleet member whose events these are.
     public let source: String
     let relay: OutboxRelay
+    /// Stamps each event's `occurredAt`: an event happens at the fleet's time, like the change it describes.
+    let clock: FleetClock
 
     /// Creates the outbox of a fleet member, whose relay is woken after each commit.
-    public init(source: String, relay: OutboxRelay) {
+    public init(source: String, relay: OutboxRelay, clock: FleetClock) {
         self.source = source
         self.relay = relay
+        self.clock = clock
     }
 
     /// Records an event; the relay puts it on the bus once the transaction has committed.
@@ -31,7 +34,7 @@ public struct Outbox: Sendable {
     public func publish(
         _ type: String, subject: String?, data: some Encodable, in transaction: Transaction
     ) async throws -> EventEnvelope {
-        let envelope = try EventEnvelope(type: type, source: source, subject: subject, data: data)
+        let envelope = try EventEnvelope(type: type, source: source, subject: subject, data: data, occurredAt: clock.now())
         try await append(envelope, in: transaction)
         return envelope
     }

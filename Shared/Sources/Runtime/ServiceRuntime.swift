@@ -29,12 +29,19 @@ public final class ServiceRuntime {
     public let logger: Logger
     /// Where it serves HTTP.
     public let server: ServerSettings
+    /// The time every business rule of the service reads (expiries, windows, schedules): the
+    /// real time, plus the fleet's shared test offset when `TEST_CLOCKS=true`. See `FleetClock`.
+    public let clock = FleetClock()
+    /// Whether the clock follows the test offset an administrator moves (`TEST_CLOCKS`, default
+    /// false; `make run` turns it on).
+    public let testClocks: Bool
 
     private var services: [any Service] = []
     private let readinessChecks = ReadinessChecks()
     private var startupWork: [@Sendable () async throws -> Void] = []
     private var openedDatabase: Database?
     private var openedRedis: RedisClient?
+    private var redisRequiredForReadiness = false
     private var openedVerifier: AccessTokenVerifier?
     private var openedOutbox: Outbox?
     private var consumers: [EventConsumer] = []
@@ -60,7 +67,24 @@ public final class ServiceRuntime {
             logger.logLevel = parsed
         }
         self.logger = logger
+        testClocks = try settings.bool("TEST_CLOCKS", default: false)
         MetricsRegistry.bootstrap()
+        if testClocks { try followTestClock() }
+    }
+
+    /// Keeps `clock` on the shared test offset: read once before the server starts, then four
+    /// times a second. Redis is not required for readiness on the clock's account: while it is
+    /// down the clock keeps the last offset it read.
+    private func followTestClock() throws {
+        logger.info("TEST_CLOCKS is on: administrators can move this fleet's clock (never do this in production)")
+        let follower = TestClockFollower(clock: clock, offset: TestClockOffset(redis: try redis(requiredForReadiness: false)),
+                                         logger: logger)
+        startupWork.append {
+            if await !follower.follow() {
+                follower.logger.warning("the test clock's offset cannot be read from Redis; starting at real time")
+            }
+        }
+        services.append(follower)
     }
 
     /// The service's PostgreSQL database, migrated before the server starts and checked by
@@ -85,13 +109,18 @@ public final class ServiceRuntime {
     /// - Parameter requiredForReadiness: whether `/health/ready` fails while Redis does not answer;
     ///   `false` for a process that keeps serving without it (the gateway's rate limits fall back).
     public func redis(requiredForReadiness: Bool = true) throws -> RedisClient {
-        if let openedRedis { return openedRedis }
-        let redis = RedisClient(settings: try RedisSettings(settings: settings), logger: logger)
-        services.append(redis)
-        if requiredForReadiness {
-            readinessChecks.add(ReadinessCheck("redis") { try await redis.ping() })
+        let redis: RedisClient
+        if let openedRedis {
+            redis = openedRedis
+        } else {
+            redis = RedisClient(settings: try RedisSettings(settings: settings), logger: logger)
+            services.append(redis)
+            openedRedis = redis
         }
-        openedRedis = redis
+        if requiredForReadiness && !redisRequiredForReadiness {
+            readinessChecks.add(ReadinessCheck("redis") { try await redis.ping() })
+            redisRequiredForReadiness = true
+        }
         return redis
     }
 
@@ -102,7 +131,7 @@ public final class ServiceRuntime {
         guard let openedDatabase else { preconditionFailure("ask for the database before the outbox") }
         let relay = OutboxRelay(database: openedDatabase, redis: try redis(), logger: logger)
         services.append(relay)
-        let outbox = Outbox(source: member.name, relay: relay)
+        let outbox = Outbox(source: member.name, relay: relay, clock: clock)
         openedOutbox = outbox
         return outbox
     }

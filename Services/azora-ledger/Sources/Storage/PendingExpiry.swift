@@ -1,37 +1,31 @@
 import Foundation
 import Logging
-import ServiceLifecycle
 import Shared
 
-/// Releases pending transfers whose timeout has passed: finds a batch of them and records an
-/// `expire` transfer for each through the same writer as every other change, so an expiry
-/// races safely with a post or void of the same transfer (exactly one of them wins).
-struct PendingExpiry: Service {
+/// Releases pending transfers whose timeout has passed on the fleet clock: finds a batch of them
+/// and records an `expire` transfer for each through the same writer as every other change, so
+/// an expiry races safely with a post or void of the same transfer (exactly one of them wins).
+/// A `Sweeper` runs it every few seconds, and at once when the test clock moves.
+struct PendingExpiry: Sendable {
     let database: Database
     let writer: PostingWriter
-    let interval: Duration
     let logger: Logger
     static let batchSize = 500
 
-    func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    while try await expireOnce() == Self.batchSize {}
-                } catch {
-                    logger.warning("expiring pending transfers failed; will retry", metadata: ["error": "\(error)"])
-                }
-                try? await Task.sleep(for: interval)
-            }
+    /// The service that expires every `interval`, and whenever the clock jumps.
+    func service(every interval: Duration, clock: FleetClock) -> Sweeper {
+        Sweeper("expiring pending transfers", every: interval, clock: clock, logger: logger) { now in
+            try await expireOnce(now: now) == Self.batchSize
         }
     }
 
-    /// Expires one batch of overdue pending transfers; returns how many it looked at.
+    /// Expires one batch of pending transfers overdue at `now`; returns how many it looked at.
+    /// The writer judges each again at its own time, which is never earlier.
     @discardableResult
-    func expireOnce() async throws -> Int {
+    func expireOnce(now: Date) async throws -> Int {
         let overdue: [UUID] = try await database.query("""
             SELECT p.id FROM transfers p
-            WHERE p.kind = 'pending' AND p.timeout_at <= now()
+            WHERE p.kind = 'pending' AND p.timeout_at <= \(now)
               AND NOT EXISTS (SELECT 1 FROM transfers r WHERE r.pending_id = p.id)
             ORDER BY p.timeout_at LIMIT \(Self.batchSize)
             """).map { try $0.decode("id") }

@@ -15,6 +15,8 @@ import Shared
 struct PostingWriter: Sendable {
     let database: Database
     let outbox: Outbox
+    /// The time every transfer is recorded at and every pending timeout is judged by.
+    let clock: FleetClock
 
     /// How commands that are refused affect the others.
     enum Atomicity {
@@ -113,7 +115,7 @@ struct PostingWriter: Sendable {
             in: transaction)
         // The books as read, not the engine's: those already hold the transfers just recorded.
         var lockedBooks = booksAsRead
-        lockedBooks.accounts = try await accounts(Array(booksAsRead.accounts.keys), locking: true, in: transaction).accounts
+        lockedBooks.accounts = try await accounts(Array(booksAsRead.accounts.keys), locking: true, in: transaction)
         var recheck = PostingEngine(books: lockedBooks, now: engine.now)
         guard commands.map({ recheck.apply($0) }) == outcomes else { throw DecisionsChangedUnderLock() }
         try await transaction.execute(totalsUpdate(recheck))
@@ -135,8 +137,8 @@ struct PostingWriter: Sendable {
         return (books, engine, outcomes)
     }
 
-    /// Reads the part of the books the commands need, and the transaction's clock; with
-    /// `locking`, locks the accounts before reading what was recorded on them.
+    /// Reads the part of the books the commands need, and the fleet's time; with `locking`,
+    /// locks the accounts before reading what was recorded on them.
     private func read(for commands: [LedgerCommand], locking: Bool, _ ids: IdLookup, in transaction: Transaction)
         async throws -> (PostingEngine.Books, now: Date)
     {
@@ -159,11 +161,8 @@ struct PostingWriter: Sendable {
             books.transfers[transfer.id] = transfer
             accountIds.formUnion([transfer.debitAccountId, transfer.creditAccountId])
         }
-        let (accounts, clock) = try await self.accounts(Array(accountIds), locking: locking, in: transaction)
-        books.accounts = accounts
-        let now: Date = if let clock { clock } else {
-            try await transaction.queryFirst("SELECT now() AS now")?.decode("now") ?? Date()
-        }
+        books.accounts = try await accounts(Array(accountIds), locking: locking, in: transaction)
+        let now = clock.now()
         // With the locks taken, whatever a concurrent writer recorded on these accounts has committed.
         // Without them, a transfer recorded meanwhile under one of these ids fails this writer's
         // insert on the primary key, and `apply` runs again to find it.
@@ -197,20 +196,15 @@ struct PostingWriter: Sendable {
             .map(Transfer.init(row:))
     }
 
-    /// The accounts with these ids, as they are now; with `locking`, locked in id order. The
-    /// transaction's clock comes with them, to save a round trip (`nil` when none was found).
-    private func accounts(_ ids: [UUID], locking: Bool, in transaction: Transaction) async throws
-        -> (accounts: [UUID: Account], now: Date?)
-    {
+    /// The accounts with these ids, as they are now; with `locking`, locked in id order.
+    private func accounts(_ ids: [UUID], locking: Bool, in transaction: Transaction) async throws -> [UUID: Account] {
         let lock: SQL = locking ? "ORDER BY id FOR UPDATE" : ""
-        let rows = try await transaction.query(
-            "SELECT \(Account.columns), now() AS now FROM accounts WHERE id = ANY(\(ids)::uuid[]) \(lock)")
         var accounts: [UUID: Account] = [:]
-        for row in rows {
+        for row in try await transaction.query("SELECT \(Account.columns) FROM accounts WHERE id = ANY(\(ids)::uuid[]) \(lock)") {
             let account = try Account(row: row)
             accounts[account.id] = account
         }
-        return (accounts, try rows.first?.decode("now"))
+        return accounts
     }
 
     /// The transfers and entries the engine recorded, as the data-modifying `WITH` queries

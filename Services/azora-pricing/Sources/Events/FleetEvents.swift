@@ -17,7 +17,7 @@ enum FleetEvents {
         let quoteId: UUID?
     }
 
-    static func handlers(quotes: QuoteBook, logger: Logger) -> [EventHandler] {
+    static func handlers(quotes: QuoteBook, clock: FleetClock, logger: Logger) -> [EventHandler] {
         [
             EventHandler("enrollment.created") { event, transaction in
                 try await recordSignal(event, change: 1, in: transaction)
@@ -29,7 +29,7 @@ enum FleetEvents {
                 let payment = try event.decode(PaymentSucceeded.self)
                 guard let quoteId = payment.quoteId else { return }
                 do {
-                    _ = try await quotes.redeem(quoteId, paymentId: payment.paymentId, now: Date())
+                    _ = try await quotes.redeem(quoteId, paymentId: payment.paymentId, now: clock.now())
                 } catch let refusal as Problem where refusal.status == .conflict || refusal.status == .notFound {
                     // The money is taken but the quote cannot be honoured: say so, so that
                     // payment-service refunds rather than a coupon limit being exceeded.

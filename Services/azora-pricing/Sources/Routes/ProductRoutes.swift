@@ -5,6 +5,7 @@ import Shared
 /// The price book: products, their prices with history, and their strategies.
 struct ProductRoutes: Sendable {
     let book: PriceBook
+    let clock: FleetClock
 
     func add(to group: RouterGroup<AppRequestContext>) {
         group.put("/pricing/products/:ref") { request, context in
@@ -29,7 +30,7 @@ struct ProductRoutes: Sendable {
             _ = try context.requirePrincipal()
             let ref = try context.productRef()
             let product = try await book.requireProduct(ref)
-            async let prices = book.currentPrices(of: ref, at: Date())
+            async let prices = book.currentPrices(of: ref, at: clock.now())
             async let strategy = book.strategy(of: ref)
             return ProductView(product: product, currentPrices: try await prices, strategy: try await strategy)
         }
@@ -41,7 +42,7 @@ struct ProductRoutes: Sendable {
             let problems = order.problems()
             guard problems.isEmpty else { throw Problem.invalid(problems) }
             // The history names who set a price: a user id or `service:<name>`.
-            let price = try await book.addPrice(ref, order, setBy: principal.subject, now: Date())
+            let price = try await book.addPrice(ref, order, setBy: principal.subject, now: clock.now())
             return EditedResponse(status: .created, response: price)
         }
 

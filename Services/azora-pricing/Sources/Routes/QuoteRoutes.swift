@@ -6,6 +6,7 @@ import Shared
 struct QuoteRoutes: Sendable {
     let loader: InputsLoader
     let quotes: QuoteBook
+    let clock: FleetClock
 
     func add(to router: Router<AppRequestContext>, signedIn group: RouterGroup<AppRequestContext>) {
         // Public: anyone may check a quote's signature.
@@ -16,7 +17,7 @@ struct QuoteRoutes: Sendable {
         group.post("/pricing/quote") { request, context in
             let body = try await request.decode(as: QuoteRequest.self, context: context)
             let cart = try body.cart(buyer: try Self.buyer(of: body, context))
-            let now = Date()
+            let now = clock.now()
             let issued = try await quotes.issue(try await loader.price(cart, at: now), buyer: cart.buyer, now: now)
             return EditedResponse(status: .created, response: QuoteView(issued.quote, now: now, pricedDocument: issued.pricedDocument))
         }
@@ -27,7 +28,7 @@ struct QuoteRoutes: Sendable {
             let body = QuoteRequest(items: [.init(productRef: try context.productRef().description, quantity: 1)], currency: currency,
                                     country: request.query("country"), couponCodes: nil, buyerId: nil, organizationId: nil)
             let cart = try body.cart(buyer: Buyer(id: userId, organizationId: principal.organizationId))
-            return try await loader.price(cart, at: Date())
+            return try await loader.price(cart, at: clock.now())
         }
 
         group.get("/pricing/quotes") { request, context in
@@ -40,7 +41,7 @@ struct QuoteRoutes: Sendable {
             }
             guard let buyer else { throw Problem.malformed("buyerId is required", field: "buyerId") }
             let page = try PageRequest(request, defaultLimit: 20, maxLimit: 100)
-            let now = Date()
+            let now = clock.now()
             let listed = try await quotes.quotes(of: buyer, before: try page.decodeCursor(UUID.self), limit: page.limit)
             return Page(items: listed.map { QuoteView($0, now: now) }, limit: page.limit) { $0.quote.id }
         }
@@ -51,7 +52,7 @@ struct QuoteRoutes: Sendable {
             guard principal.isAdmin || principal.isService || principal.userId == quote.buyerId else {
                 throw Problem.forbidden("only the buyer, the platform's services or an administrator may read a quote")
             }
-            return QuoteView(quote, now: Date())
+            return QuoteView(quote, now: clock.now())
         }
 
         group.post("/pricing/quotes/:id/redeem") { request, context in
@@ -60,7 +61,7 @@ struct QuoteRoutes: Sendable {
             if let paymentId = redemption.paymentId, !(1...200).contains(paymentId.count) {
                 throw Problem.invalid("paymentId", "must be 1 to 200 characters")
             }
-            let now = Date()
+            let now = clock.now()
             let quote = try await quotes.redeem(try context.parameters.require("id", as: UUID.self), paymentId: redemption.paymentId, now: now)
             return QuoteView(quote, now: now)
         }

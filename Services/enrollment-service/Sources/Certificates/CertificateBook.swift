@@ -43,6 +43,8 @@ final class CertificateBook: Sendable {
         {
             return try Certificate(row: existing)
         }
+        // Issued at the real time, not the fleet clock's: the credential's `nbf` is this instant,
+        // and every verifier checks it against its own real clock.
         var certificate = Certificate(
             id: UUIDv7.make(), enrollmentId: completion.enrollmentId, userId: completion.userId, courseId: completion.courseId,
             learnerName: try await learnerName(completion.userId, in: transaction), courseTitle: completion.courseTitle,

@@ -28,30 +28,30 @@ enum FleetEvents {
         }
     }
 
-    static func handlers(changes: EnrollmentChanges, seats: SeatPools) -> [EventHandler] {
+    static func handlers(changes: EnrollmentChanges, seats: SeatPools, clock: FleetClock) -> [EventHandler] {
         [
             EventHandler("payment.succeeded") { event, transaction in
                 let payment = try event.decode(PaymentSucceeded.self)
                 // Payments for anything but an enrollment (subscriptions, wallets) are not ours.
                 guard let enrollmentId = payment.enrollmentId else { return }
-                try await changes.applyPayment(payment, enrollmentId: enrollmentId, now: Date(), in: transaction)
+                try await changes.applyPayment(payment, enrollmentId: enrollmentId, now: clock.now(), in: transaction)
             },
             EventHandler("course.updated") { event, transaction in
-                try await refreshSeats(event, seats: seats, in: transaction)
+                try await refreshSeats(event, seats: seats, clock: clock, in: transaction)
             },
             EventHandler("course.published") { event, transaction in
-                try await refreshSeats(event, seats: seats, in: transaction)
+                try await refreshSeats(event, seats: seats, clock: clock, in: transaction)
             },
         ]
     }
 
     /// New limits for a course someone enrolled in or queued for; courses without a pool are
     /// left alone until their first enrollment reads the limits itself.
-    private static func refreshSeats(_ event: EventEnvelope, seats: SeatPools, in transaction: Transaction) async throws {
+    private static func refreshSeats(_ event: EventEnvelope, seats: SeatPools, clock: FleetClock, in transaction: Transaction) async throws {
         let course = try event.decode(CourseChanged.self)
         guard course.hasLimits, try await seats.lock(course.courseId, in: transaction) else { return }
         try await seats.refreshAndLock(courseId: course.courseId, capacity: course.capacity,
                                        cohorts: course.cohorts.map { ($0.id, $0.capacity) }, in: transaction)
-        try await seats.offerFreeSeats(course.courseId, now: Date(), in: transaction)
+        try await seats.offerFreeSeats(course.courseId, now: clock.now(), in: transaction)
     }
 }

@@ -9,6 +9,7 @@ import Shared
 struct AnalyticsRoutes: Sendable {
     let catalog: CourseCatalog
     let analytics: CourseAnalytics
+    let clock: FleetClock
 
     func add(to group: RouterGroup<AppRequestContext>) {
         let course = group.group("/enrollments/analytics/courses/:courseId")
@@ -16,7 +17,7 @@ struct AnalyticsRoutes: Sendable {
         course.get("timeline") { request, context in
             let course = try await staffCourse(context)
             let interval = try request.queryEnum("interval", as: CourseReports.Interval.self) ?? .day
-            let to = try request.queryDate("to") ?? Date()
+            let to = try request.queryDate("to") ?? clock.now()
             let from = try request.queryDate("from") ?? to.addingTimeInterval(-30 * 86_400)
             guard from < to else { throw Problem.invalid("from", "must be before to") }
             guard to.timeIntervalSince(from) <= interval.maxSpan else {

@@ -10,13 +10,14 @@ struct EnrollmentRoutes: Sendable {
     let changes: EnrollmentChanges
     let progress: ProgressBook
     let access: EnrollmentAccess
+    let clock: FleetClock
 
     func add(to group: RouterGroup<AppRequestContext>) {
         group.post("/enrollments") { request, context -> Response in
             let order = try await request.decode(as: EnrollmentOrder.self, context: context)
             let learner = try Self.learner(named: order.userId, context)
             let course = try await catalog.require(order.courseId, field: "courseId")
-            switch try await registrar.enroll(userId: learner, in: course, cohortId: order.cohortId, now: Date()) {
+            switch try await registrar.enroll(userId: learner, in: course, cohortId: order.cohortId, now: clock.now()) {
             case .enrolled(let enrollment):
                 return try .json(enrollment, status: .created, request: request, context: context)
             case .waitlisted(let entry, _):
@@ -50,17 +51,17 @@ struct EnrollmentRoutes: Sendable {
             var course: Course?
             if let cohortId = update.cohortId {
                 let current = try await catalog.require(enrollment.courseId)
-                _ = try EnrollmentPolicy.cohort(cohortId, of: current, now: Date())
+                _ = try EnrollmentPolicy.cohort(cohortId, of: current, now: clock.now())
                 course = current
             }
             return try await changes.change(enrollment, .init(cohortId: update.cohortId, accessExpiresAt: update.accessExpiresAt),
-                                            course: course, now: Date())
+                                            course: course, now: clock.now())
         }
 
         group.delete("/enrollments/:id") { _, context in
             let enrollment = try await store.require(try context.parameters.require("id", as: UUID.self))
             _ = try context.requireOwnerOrAdmin(enrollment.userId)
-            return try await changes.cancel(enrollment, now: Date())
+            return try await changes.cancel(enrollment, now: clock.now())
         }
 
         group.post("/enrollments/:id/complete") { _, context in
@@ -73,7 +74,7 @@ struct EnrollmentRoutes: Sendable {
             }
             // The course's staff may complete it before every lesson is done; the learner may not.
             return try await progress.complete(enrollment.id, course: course, force: staff, by: staff ? principal.subject : "learner",
-                                               now: Date())
+                                               now: clock.now())
         }
     }
 

@@ -9,6 +9,7 @@ struct ProgressRoutes: Sendable {
     let store: EnrollmentStore
     let progress: ProgressBook
     let access: EnrollmentAccess
+    let clock: FleetClock
 
     func add(to group: RouterGroup<AppRequestContext>) {
         group.get("/enrollments/:id/progress") { _, context in
@@ -30,7 +31,7 @@ struct ProgressRoutes: Sendable {
                 throw Problem.notFound("lesson \(lessonId) of course", id: enrollment.courseId)
             }
             let after = try await progress.record(enrollment.id, lesson: lesson, of: course, status: update.status,
-                                                  secondsSpent: update.secondsSpent ?? 0, now: Date())
+                                                  secondsSpent: update.secondsSpent ?? 0, now: clock.now())
             return ProgressReport(enrollment: after, course: course, progress: try await store.progress(of: enrollment.id))
         }
     }

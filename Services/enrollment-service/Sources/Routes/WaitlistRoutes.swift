@@ -9,6 +9,7 @@ struct WaitlistRoutes: Sendable {
     let catalog: CourseCatalog
     let registrar: Registrar
     let waitlists: WaitlistBook
+    let clock: FleetClock
 
     func add(to group: RouterGroup<AppRequestContext>) {
         group.post("/courses/:courseId/waitlist") { request, context in
@@ -17,7 +18,7 @@ struct WaitlistRoutes: Sendable {
             let body = try await request.body.collect(upTo: context.maxUploadSize)
             let order = body.readableBytes == 0 ? WaitlistOrder(cohortId: nil) : try WireJSONDecoder.decode(WaitlistOrder.self, from: body)
             let course = try await catalog.require(try context.parameters.require("courseId", as: UUID.self))
-            let entry = try await registrar.join(userId: userId, course: course, cohortId: order.cohortId, now: Date())
+            let entry = try await registrar.join(userId: userId, course: course, cohortId: order.cohortId, now: clock.now())
             return EditedResponse(status: .created, response: entry)
         }
 
@@ -46,19 +47,19 @@ struct WaitlistRoutes: Sendable {
         group.delete("/courses/:courseId/waitlist/me") { request, context in
             let userId = try context.requireUser().userId
             return try await waitlists.leave(userId: userId, courseId: try context.parameters.require("courseId", as: UUID.self),
-                                             cohortId: try request.queryUUID("cohortId"), now: Date())
+                                             cohortId: try request.queryUUID("cohortId"), now: clock.now())
         }
 
         group.post("/courses/:courseId/waitlist/me/accept") { _, context in
             let userId = try context.requireUser().userId
             let course = try await catalog.require(try context.parameters.require("courseId", as: UUID.self))
-            return EditedResponse(status: .created, response: try await registrar.accept(userId: userId, course: course, now: Date()))
+            return EditedResponse(status: .created, response: try await registrar.accept(userId: userId, course: course, now: clock.now()))
         }
 
         group.post("/courses/:courseId/waitlist/me/decline") { _, context in
             let userId = try context.requireUser().userId
             return try await waitlists.decline(userId: userId, courseId: try context.parameters.require("courseId", as: UUID.self),
-                                               now: Date())
+                                               now: clock.now())
         }
     }
 }

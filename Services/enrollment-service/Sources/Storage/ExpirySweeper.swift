@@ -1,30 +1,23 @@
 import Foundation
 import Logging
-import ServiceLifecycle
 import Shared
 
-/// Ends what has run out, every few seconds: enrollments unpaid past their payment window and
+/// Ends what has run out on the fleet clock: enrollments unpaid past their payment window and
 /// active ones past their access end become `expired`; offers past their time become
 /// `offer_expired`. Each course is handled in one transaction with its seats locked, and the
-/// seats freed are offered to the next in line at once.
-struct ExpirySweeper: Service {
+/// seats freed are offered to the next in line at once. A `Sweeper` runs it every few seconds,
+/// and at once when the test clock moves.
+struct ExpirySweeper: Sendable {
     let database: Database
     let outbox: Outbox
     let seats: SeatPools
-    let interval: Duration
     let logger: Logger
     static let batchSize = 200
 
-    func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    while try await sweepOnce(now: Date()) == Self.batchSize {}
-                } catch {
-                    logger.warning("expiring enrollments and offers failed; will retry", metadata: ["error": "\(error)"])
-                }
-                try? await Task.sleep(for: interval)
-            }
+    /// The service that sweeps every `interval`, and whenever the clock jumps.
+    func service(every interval: Duration, clock: FleetClock) -> Sweeper {
+        Sweeper("expiring enrollments and offers", every: interval, clock: clock, logger: logger) { now in
+            try await sweepOnce(now: now) == Self.batchSize
         }
     }
 
