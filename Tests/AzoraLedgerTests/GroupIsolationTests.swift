@@ -17,7 +17,7 @@ import Testing
             let wallet = try await ledger.account()
             try await withTestRedis { redis in
                 let relay = OutboxRelay(database: ledger.database, redis: redis, logger: TestLogger.make("relay"))
-                let writer = PostingWriter(database: ledger.database, outbox: Outbox(source: "azora-ledger", relay: relay))
+                let writer = PostingWriter(database: ledger.database, outbox: Outbox(source: "azora-ledger", relay: relay, clock: FleetClock()), clock: FleetClock())
                 let committer = GroupCommitter(writer: writer, workers: 1, maxGroupSize: 1000, logger: TestLogger.make("committer"))
                 var orders = (0..<70).map { index in
                     TransferOrder(id: UUID(), debitAccountId: world, creditAccountId: wallet, amount: 10, currency: "USD",
@@ -55,7 +55,7 @@ import Testing
             let wallet = try await ledger.account()
             try await withTestRedis { redis in
                 let relay = OutboxRelay(database: ledger.database, redis: redis, logger: TestLogger.make("relay"))
-                let writer = PostingWriter(database: ledger.database, outbox: Outbox(source: "azora-ledger", relay: relay))
+                let writer = PostingWriter(database: ledger.database, outbox: Outbox(source: "azora-ledger", relay: relay, clock: FleetClock()), clock: FleetClock())
                 let orders = (0..<3).map { index in
                     TransferOrder(id: UUID(), debitAccountId: world, creditAccountId: wallet, amount: 10, currency: "USD",
                                   metadata: index == 1 ? ["a\u{0}": .string("key")] : [:])

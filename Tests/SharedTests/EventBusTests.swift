@@ -110,7 +110,7 @@ import Testing
             try await withTestRedis(url: server.url) { redis in
                 try await Self.prepare(database)
                 let relay = OutboxRelay(database: database, redis: redis, logger: TestLogger.make("relay"))
-                let outbox = Outbox(source: "tests", relay: relay)
+                let outbox = Outbox(source: "tests", relay: relay, clock: FleetClock())
                 let recordProgress = EventHandler("lesson.completed") { event, transaction in
                     try await transaction.execute("INSERT INTO progress VALUES (\(try event.decode(LessonCompleted.self).lessonId))")
                 }
