@@ -112,14 +112,14 @@ import TestSupport
                                                                                "period": "day", "requestsPerMinute": 3])
             #expect(created.json["limitMicros"] == nil && created.json["requestsPerMinute"] as? Int == 3)
             for _ in 0..<3 {
-                #expect(try await control.send(.post, "/test/reserve", as: learner).status == .noContent)
+                #expect(try await control.chat(as: learner).status == .ok)
             }
-            let refused = try await control.send(.post, "/test/reserve", as: learner)
+            let refused = try await control.chat(as: learner)
             #expect(refused.status == .tooManyRequests && refused.code == "rate_limited" && refused["scope"] == "user")
             #expect(refused["limit"] == "requests_per_minute")
             let retryAfter = try #require(refused.headers[.retryAfter].flatMap { Int($0) })
             #expect((1...60).contains(retryAfter))
-            #expect(try await control.send(.post, "/test/reserve", as: learner).status == .tooManyRequests)
+            #expect(try await control.chat(as: learner).status == .tooManyRequests)
             let counter = control.live.run + ":ai:rate:user:\(learner.id.lowercasedText):requests"
             let redis = RedisClient(settings: RedisSettings(url: TestEnvironment.redisURL)!, logger: controlLogger)
             let counted = try await redis.send("GET", counter).int
@@ -127,7 +127,7 @@ import TestSupport
             #expect(counted == 3, "refused calls are not counted")
 
             let other = try await control.user()
-            #expect(try await control.send(.post, "/test/reserve", as: other).status == .noContent, "another user has their own window")
+            #expect(try await control.chat(as: other).status == .ok, "another user has their own window")
         }
     }
 

@@ -11,9 +11,7 @@ import TestSupport
 @testable import AIOrchestrator
 
 /// ai-orchestrator on a real socket, as `OrchestratorHarness` starts it, for tests of the
-/// management routes that reach behind them through the application's own parts. One
-/// test-only route, `POST /test/reserve`, reserves budget for the caller so that refusals are
-/// seen through the real problem middleware.
+/// management routes that reach behind them through the application's own parts.
 struct ControlHarness: Sendable {
     let live: LiveService
     let parts: OrchestratorParts
@@ -35,23 +33,21 @@ struct ControlHarness: Sendable {
         let box = Mutex<OrchestratorParts?>(nil)
         let settings = OrchestratorHarness.settings.merging([keySetting: keyValue]) { $1 }.merging(extra) { $1 }
         try await LiveService.run("control", settings: settings, build: { reader in
-            let (runtime, router, parts) = try await buildRouter(reader: reader)
-            router.group().requiringAuthentication().post("/test/reserve") { request, context -> HTTPResponse.Status in
-                let principal = try context.requirePrincipal()
-                let tokens = Int(request.uri.queryParameters["tokens"].map(String.init) ?? "") ?? 10
-                let micros = Int64(request.uri.queryParameters["micros"].map(String.init) ?? "") ?? 10
-                _ = try await parts.budgets.reserve(
-                    BudgetScopes(userId: principal.userId, courseId: nil, organizationId: principal.organizationId),
-                    estimatedTokens: tokens, estimatedMicros: micros)
-                return .noContent
-            }
-            box.withLock { $0 = parts }
-            return makeApplication(runtime, router: router)
+            let application = try await buildApplication(reader: reader)
+            box.withLock { $0 = application.parts }
+            return application
         }) { live in
             let adminId = UUID()
             let admin = Caller(id: adminId, token: try await live.token(subject: adminId.lowercasedText, roles: ["student", "admin"]))
             try await test(ControlHarness(live: live, parts: box.withLock { $0! }, admin: admin))
         }
+    }
+
+    /// A chat call to the local stack's `local-small` deployment, which reserves budget for the
+    /// caller as every call does, so that refusals are seen through the real routes.
+    func chat(as caller: Caller) async throws -> TestAnswer {
+        try await send(.post, "/v1/chat/completions", json: ["model": "local-small", "messages": [["role": "user", "content": "hi"]]],
+                       as: caller)
     }
 
     /// A signed-in learner, optionally of an organisation.

@@ -7,33 +7,10 @@ import Shared
 /// Builds ai-orchestrator: the OpenAI-compatible API in front of many model deployments, with
 /// routing by alias and strategy, fallbacks, retries and circuit breakers, budgets and rate
 /// limits reserved before each call, a cache for repeatable requests, and the metrics of it all.
-public func buildApplication(reader: ConfigReader) async throws -> some ApplicationProtocol {
-    let (runtime, router, _) = try await buildRouter(reader: reader)
-    return makeApplication(runtime, router: router)
-}
-
-/// The application serving `router`. Each connection is served on its own event loop: the
-/// handlers mostly relay to an upstream, and not changing threads saves a quarter or more of
-/// each call's CPU (see the README's Performance section).
-func makeApplication(_ runtime: ServiceRuntime, router: Router<AppRequestContext>) -> some ApplicationProtocol {
-    runtime.makeApplication(router: router, onConnectionLoops: true)
-}
-
-/// The stores and recorders the routes share, for tests to reach behind the routes.
-struct OrchestratorParts: Sendable {
-    let catalog: CatalogStore
-    let budgets: BudgetKeeper
-    let cache: RoutingCache
-    let monitor: RoutingMonitor
-    let classifications: ClassificationLog
-}
-
-/// Everything `buildApplication` makes the application of: the runtime with its services, the
-/// router with every route, and the parts behind the routes (tests add routes of their own
-/// before making the application).
-func buildRouter(reader: ConfigReader) async throws
-    -> (runtime: ServiceRuntime, router: Router<AppRequestContext>, parts: OrchestratorParts)
-{
+/// Each connection is served on its own event loop: the handlers mostly relay to an upstream,
+/// and not changing threads saves a quarter or more of each call's CPU (see the README's
+/// Performance section).
+public func buildApplication(reader: ConfigReader) async throws -> OrchestratorApplication<some ApplicationProtocol> {
     let runtime = try ServiceRuntime(name: "ai-orchestrator", reader: reader)
     let settings = try RoutingSettings(settings: runtime.settings)
     let database = try runtime.database(migrations: Migration.fromFiles(prefix: "orchestrator", EmbeddedFiles.migrationFiles))
@@ -66,8 +43,15 @@ func buildRouter(reader: ConfigReader) async throws
     OpenAIRoutes(catalog: parts.catalog, dispatcher: dispatcher, budgets: parts.budgets, cache: parts.cache,
                  classifications: parts.classifications, monitor: parts.monitor, stats: stats,
                  assumedCompletionTokens: settings.assumedCompletionTokens).add(to: openAI)
-    ManagementRoutes(catalog: parts.catalog, budgets: parts.budgets, monitor: parts.monitor, classifications: parts.classifications,
-                     cache: parts.cache, keys: keys, breakers: BreakerRoutes(catalog: parts.catalog, breakers: breakers, stats: stats))
-        .add(to: router.group().requiringAuthentication())
-    return (runtime, router, parts)
+
+    let admins = router.group().requiringAuthentication().group("ai-orchestrator").add(middleware: AdministratorsOnlyMiddleware())
+    let breakerRoutes = BreakerRoutes(catalog: parts.catalog, breakers: breakers, stats: stats)
+    ProviderRoutes(catalog: parts.catalog, keys: keys).add(to: admins)
+    DeploymentRoutes(catalog: parts.catalog).add(to: admins)
+    AliasRoutes(catalog: parts.catalog).add(to: admins)
+    BudgetRoutes(budgets: parts.budgets).add(to: admins)
+    MetricsRoutes(monitor: parts.monitor, cache: parts.cache, breakers: breakerRoutes).add(to: admins)
+    ClassificationRoutes(classifications: parts.classifications).add(to: admins)
+    breakerRoutes.add(to: admins)
+    return OrchestratorApplication(base: runtime.makeApplication(router: router, onConnectionLoops: true), parts: parts)
 }

@@ -2,9 +2,9 @@ import Foundation
 import Hummingbird
 import Shared
 
-/// The deployments' circuit breakers, for administrators (`ManagementRoutes` adds them to its
-/// group): each one's state, failures in a row, how long ago it opened, and the last health
-/// probe; and a reset that closes one by hand.
+/// `/ai-orchestrator/breakers`: the deployments' circuit breakers, for administrators: each
+/// one's state, failures in a row, how long ago it opened, and the last health probe; and a
+/// reset that closes one by hand.
 struct BreakerRoutes: Sendable {
     let catalog: CatalogStore
     let breakers: DeploymentBreakers

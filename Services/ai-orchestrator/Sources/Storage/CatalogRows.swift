@@ -1,7 +1,10 @@
 import Foundation
 import Shared
 
+extension ProviderKind: PostgresTextDecodable {}
 extension Capability: PostgresTextDecodable {}
+extension Tier: PostgresTextDecodable {}
+extension RoutingStrategy: PostgresTextDecodable {}
 
 /// A provider as stored, with when it was made and last changed.
 struct ProviderRow: Sendable {

@@ -3,15 +3,6 @@ import Logging
 import Shared
 import Synchronization
 
-/// The whole catalog at one moment: what the router reads on every call.
-struct CatalogSnapshot: Sendable {
-    let providers: [UUID: ProviderConfig]
-    /// By name.
-    let deployments: [String: Deployment]
-    /// By name.
-    let aliases: [String: Alias]
-}
-
 /// The model catalog: providers, deployments and aliases in PostgreSQL, served to the router
 /// from an in-memory snapshot.
 ///

@@ -57,36 +57,8 @@ struct RoutingMetricsLog: Sendable {
     }
 }
 
-/// The width of a history bucket.
-enum HistoryBucket: String, Sendable, CaseIterable {
-    case minute, hour, day
-
-    /// The longest range a history request may span at this width.
-    var maxRange: TimeInterval {
-        switch self {
-        case .minute: 86_400
-        case .hour: 31 * 86_400
-        case .day: 366 * 86_400
-        }
-    }
-}
-
-/// One deployment's calls in one time bucket.
-struct HistoryPoint: Codable, Sendable, Equatable {
-    let bucketStart: Date
-    let deployment: String
-    let provider: String
-    let requests: Int64
-    let errors: Int64
-    let cached: Int64
-    let errorsByKind: [String: Int64]
-    /// Of successful calls.
-    let latencyMs: MonitorSnapshot.Percentiles
-    let timeToFirstTokenMs: MonitorSnapshot.Percentiles
-    let promptTokens: Int64
-    let completionTokens: Int64
-    let costMicros: Int64
-
+extension HistoryPoint {
+    /// A row of the history query.
     init(row: PostgresRow) throws {
         bucketStart = try row.decode("bucket_start")
         deployment = try row.decode("deployment")

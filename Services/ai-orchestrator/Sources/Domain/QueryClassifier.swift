@@ -1,19 +1,6 @@
 import Foundation
 import Shared
 
-/// How hard a query looks.
-enum Complexity: String, Codable, Sendable, CaseIterable, PostgresTextDecodable {
-    case simple, moderate, complex
-}
-
-/// What a query is about and how hard it looks, and the tier of model that suits it.
-struct Classification: Codable, Sendable, Equatable {
-    /// `code`, `math`, `writing`, `summarization`, `translation` or `chat`.
-    let taskClass: String
-    let complexity: Complexity
-    let tier: Tier
-}
-
 /// A heuristic classifier of chat requests: cheap (microseconds, no model call) and
 /// predictable, so that routing by tier costs nothing and can be reasoned about.
 ///

@@ -5,7 +5,7 @@ import Shared
 /// PATCH bodies as JSON merge patches (RFC 7396): the patch is laid over the resource's current
 /// document (a member set to null is removed), and the result is read and checked exactly like
 /// a new resource, so one set of rules covers both.
-enum ManagementPatch {
+enum MergePatch {
     /// The request's body as a JSON object.
     /// - Throws: 400 when it is not one.
     static func body(_ request: Request, context: AppRequestContext) async throws -> [String: JSONValue] {
@@ -47,12 +47,5 @@ enum ManagementPatch {
             }
         }
         return result
-    }
-}
-
-extension JSONValue {
-    /// A Codable value as a JSON value, in the fleet's wire form.
-    static func from(_ value: some Encodable) throws -> JSONValue {
-        try JSONCoding.makeDecoder().decode(JSONValue.self, from: JSONCoding.makeEncoder().encode(value))
     }
 }

@@ -2,13 +2,6 @@ import Foundation
 import HTTPTypes
 import Shared
 
-/// A deployment that may take a call, with its provider and its weight in the alias.
-struct Candidate: Sendable {
-    let deployment: Deployment
-    let provider: ProviderConfig
-    let weight: Int
-}
-
 /// Where a call may go, in the order to try, resolved from the `model` the client named: an
 /// alias's targets ordered by its strategy, then its fallbacks; or one deployment named directly.
 struct RoutePlan: Sendable {
@@ -81,12 +74,4 @@ struct RoutePlan: Sendable {
         }
         return RoutePlan(alias: alias, candidates: ordered, classification: classification)
     }
-}
-
-/// The tokens a call is expected to use, for the lowest-cost order and the budget reservation.
-struct CostEstimate: Sendable {
-    let promptTokens: Int
-    let completionTokens: Int
-
-    var usage: TokenUsage { TokenUsage(promptTokens: promptTokens, completionTokens: completionTokens) }
 }

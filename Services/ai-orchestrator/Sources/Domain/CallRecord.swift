@@ -23,10 +23,3 @@ struct CallRecord: Sendable {
     /// Whether the call failed (anything but an answer, fresh or cached).
     var failed: Bool { outcome != "ok" && outcome != "cached" }
 }
-
-extension Duration {
-    /// The duration in milliseconds, with a fraction.
-    var inMilliseconds: Double {
-        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
-    }
-}

@@ -3,6 +3,8 @@ import Logging
 import ServiceLifecycle
 import Shared
 
+extension Complexity: PostgresTextDecodable {}
+
 /// `query_classifications`: how each classified query was judged. Rows are written in batches
 /// off the request's path (the log is a `Service`; see `BatchWriter`), and listed newest first
 /// for administrators.
