@@ -13,19 +13,19 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
     let database = try runtime.database(migrations: Migration.fromFiles(prefix: "auth", EmbeddedFiles.migrationFiles))
     let redis = try runtime.redis()
     let outbox = try runtime.outbox()
-    _ = try runtime.eventConsumer(handlers: UserEvents.handlers())
 
     let wakeup = WakeupSignal()
     let mail = MailQueue(wakeup: wakeup)
-    runtime.addService(MailSender(database: database, mailer: try runtime.mailer(), wakeup: wakeup, logger: runtime.logger))
 
     let hasher = PasswordHasher()
     let keys = SigningKeys(database: database, encryptionKey: settings.keyEncryptionKey,
                            rotation: settings.signingKeyRotation, tokenLifetime: settings.accessTokenLifetime)
-    let sessions = Sessions(settings: settings, keys: keys, outbox: outbox)
-    let guardian = LoginGuard(settings: settings, redis: redis, outbox: outbox, mail: mail, logger: runtime.logger)
-    let mfa = MFA(database: database, outbox: outbox, settings: settings)
-    let accounts = AccountRoutes(database: database, outbox: outbox, mail: mail, sessions: sessions, hasher: hasher, settings: settings)
+    let sessions = Sessions(database: database, settings: settings, keys: keys, outbox: outbox)
+    let accounts = AccountStore(database: database, outbox: outbox, mail: mail, sessions: sessions, appURL: settings.publicAppURL)
+    _ = try runtime.eventConsumer(handlers: FleetEvents.handlers(accounts: accounts))
+    runtime.addService(MailSender(database: database, mailer: try runtime.mailer(), wakeup: wakeup, logger: runtime.logger))
+    let guardian = LoginGuard(settings: settings, database: database, redis: redis, outbox: outbox, mail: mail, logger: runtime.logger)
+    let mfa = MFAStore(database: database, outbox: outbox, settings: settings)
 
     let bootstrap = AdminBootstrap(settings: settings, hasher: hasher, accounts: accounts, logger: runtime.logger)
     runtime.beforeServerStarts {
@@ -42,12 +42,12 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
         try JSONEncoder().encode(try await keys.jwks())
     }
     let signedIn = router.group().add(middleware: AuthenticationMiddleware(verifier: verifier))
-    accounts.add(to: router)
-    LoginRoutes(database: database, sessions: sessions, guardian: guardian, hasher: hasher, mfa: mfa,
+    AccountRoutes(accounts: accounts, hasher: hasher).add(to: router)
+    LoginRoutes(accounts: accounts, sessions: sessions, guardian: guardian, hasher: hasher, mfa: mfa,
                 dummyHash: try await hasher.hash(SecretToken.make())).add(to: router, signedIn: signedIn)
-    SessionRoutes(database: database, sessions: sessions, mfa: mfa).add(to: signedIn.requiringAuthentication())
+    SessionRoutes(sessions: sessions, mfa: mfa).add(to: signedIn.requiringAuthentication())
     KeyRoutes(keys: keys, sessions: sessions, settings: settings).add(to: router, signedIn: signedIn.requiringAuthentication())
-    OAuthRoutes(database: database, providers: settings.oauthProviders, accounts: accounts, sessions: sessions,
+    OAuthRoutes(oauth: OAuthStore(database: database), providers: settings.oauthProviders, accounts: accounts, sessions: sessions,
                 client: PeerHTTPClient.shared).add(to: router)
     return runtime.makeApplication(router: router)
 }

@@ -5,11 +5,11 @@ import Shared
 
 /// Signing in (password, then the second factor when MFA is on), refreshing and signing out.
 struct LoginRoutes: Sendable {
-    let database: Database
+    let accounts: AccountStore
     let sessions: Sessions
     let guardian: LoginGuard
     let hasher: PasswordHasher
-    let mfa: MFA
+    let mfa: MFAStore
     /// A hash of a random password, verified against when the email is unknown (or the account has
     /// no password), so that answer takes as long as a wrong password.
     let dummyHash: String
@@ -20,16 +20,11 @@ struct LoginRoutes: Sendable {
         signedIn.post("/auth/mfa/verify") { request, context in try await verifyMFA(request, context) }
         router.post("/auth/refresh-token") { request, context in
             let input = try await request.decode(as: RefreshInput.self, context: context)
-            return try await sessions.refresh(input.refreshToken, database: database)
+            return try await sessions.refresh(input.refreshToken)
         }
         router.post("/auth/logout") { request, context -> HTTPResponse.Status in
             let input = try await request.decode(as: RefreshInput.self, context: context)
-            try await database.transaction { transaction in
-                if let sessionId: UUID = try await transaction.queryFirst(
-                    "SELECT session_id FROM refresh_tokens WHERE token_hash = \(SecretToken.hash(input.refreshToken))")?.decode(at: 0) {
-                    try await sessions.end(sessionId: sessionId, reason: "logout", in: transaction)
-                }
-            }
+            try await sessions.logout(refreshToken: input.refreshToken)
             return .noContent
         }
     }
@@ -55,23 +50,23 @@ struct LoginRoutes: Sendable {
         let input = try await request.decode(as: LoginInput.self, context: context)
         let client = ClientInfo(request: request, context: context)
         try await guardian.checkAddress(client.ip)
-        let account = try await Accounts(database: database).find(email: input.email.trimmingCharacters(in: .whitespaces))
+        let account = try await accounts.find(email: input.email.trimmingCharacters(in: .whitespaces))
         if let account { try guardian.checkAccount(account) }
         let matches = try await hasher.verify(input.password, against: account?.passwordHash ?? dummyHash)
         guard let account, account.passwordHash != nil, matches else {
-            try await guardian.recordFailure(account: account, ip: client.ip, database: database)
+            try await guardian.recordFailure(account: account, ip: client.ip)
             throw AuthProblem.invalidCredentials()
         }
-        try await guardian.recordSuccess(account, database: database)
+        try await guardian.recordSuccess(account)
         if account.mfaEnabled {
             let token = try await mfa.challenge(account, client: client)
             return LoginAnswer(mfaRequired: true, mfaToken: token)
         }
-        let pair = try await database.transaction { transaction in
-            try await sessions.start(for: account, method: "password", client: client, in: transaction)
-        }
+        let pair = try await sessions.start(for: account, method: "password", client: client)
         return LoginAnswer(accessToken: pair.accessToken, refreshToken: pair.refreshToken, tokenType: pair.tokenType, expiresIn: pair.expiresIn)
     }
+
+    struct MFAEnabled: ResponseEncodable { let mfaEnabled: Bool }
 
     struct MFAInput: Decodable {
         let code: String
@@ -84,7 +79,7 @@ struct LoginRoutes: Sendable {
         guard let mfaToken = input.mfaToken else {
             let (_, userId) = try context.requireUser()
             try await mfa.confirmSetup(userId: userId, code: input.code)
-            return try MFA.Enabled(mfaEnabled: true).response(from: request, context: context)
+            return try MFAEnabled(mfaEnabled: true).response(from: request, context: context)
         }
         let client = ClientInfo(request: request, context: context)
         try await guardian.checkAddress(client.ip)
@@ -92,3 +87,5 @@ struct LoginRoutes: Sendable {
         return try pair.response(from: request, context: context)
     }
 }
+
+extension TokenPair: ResponseEncodable {}

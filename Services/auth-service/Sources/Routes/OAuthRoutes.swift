@@ -7,9 +7,9 @@ import Shared
 /// Sign-in with Google and GitHub: authorization code flow with state and PKCE (S256). An
 /// identity is linked to an existing account only when the provider vouches for the email.
 struct OAuthRoutes: Sendable {
-    let database: Database
+    let oauth: OAuthStore
     let providers: [String: OAuthProvider]
-    let accounts: AccountRoutes
+    let accounts: AccountStore
     let sessions: Sessions
     let client: HTTPClient
 
@@ -34,10 +34,7 @@ struct OAuthRoutes: Sendable {
         let state = SecretToken.make()
         let verifier = SecretToken.make()
         let challenge = Data(SHA256.hash(data: Data(verifier.utf8))).base64URLEncodedString()
-        try await database.execute("""
-            INSERT INTO oauth_states (state_hash, provider, code_verifier, redirect_uri, expires_at)
-            VALUES (\(SecretToken.hash(state)), \(provider.kind.rawValue), \(verifier), \(redirectURI), now() + interval '10 minutes')
-            """)
+        try await oauth.saveState(state, provider: provider.kind.rawValue, codeVerifier: verifier, redirectURI: redirectURI)
         let query = OAuthProvider.formEncoded([
             ("response_type", "code"), ("client_id", provider.clientId), ("redirect_uri", redirectURI),
             ("scope", provider.scope), ("state", state), ("code_challenge", challenge), ("code_challenge_method", "S256"),
@@ -50,30 +47,23 @@ struct OAuthRoutes: Sendable {
         let query = request.uri.queryParameters
         guard let code = query["code"].map(String.init), !code.isEmpty else { throw Problem.invalid("code", "is required") }
         guard let state = query["state"].map(String.init), !state.isEmpty else { throw Problem.invalid("state", "is required") }
-        guard let row = try await database.queryFirst("""
-            DELETE FROM oauth_states
-            WHERE state_hash = \(SecretToken.hash(state)) AND provider = \(provider.kind.rawValue) AND expires_at > now()
-            RETURNING code_verifier, redirect_uri
-            """) else { throw AuthProblem.invalidToken("OAuth state") }
-        let (verifier, redirectURI) = try row.decode(String.self, String.self)
-        let identity = try await provider.identity(code: code, redirectURI: redirectURI, codeVerifier: verifier, client: client)
+        guard let saved = try await oauth.takeState(state, provider: provider.kind.rawValue) else {
+            throw AuthProblem.invalidToken("OAuth state")
+        }
+        let identity = try await provider.identity(code: code, redirectURI: saved.redirectURI, codeVerifier: saved.codeVerifier, client: client)
         let account = try await account(for: identity, provider: provider.kind.rawValue)
         let client = ClientInfo(request: request, context: context)
-        return try await database.transaction { transaction in
-            try await sessions.start(for: account, method: provider.kind.rawValue, client: client, in: transaction)
-        }
+        return try await sessions.start(for: account, method: provider.kind.rawValue, client: client)
     }
 
     /// The linked account, else the account with the verified email (then linked), else a new one.
     private func account(for identity: OAuthProvider.Identity, provider: String) async throws -> Account {
-        let store = Accounts(database: database)
-        if let userId: UUID = try await database.queryFirst(
-            "SELECT user_id FROM oauth_links WHERE provider = \(provider) AND subject = \(identity.subject)")?.decode(at: 0),
-           let account = try await store.find(id: userId) {
+        if let userId = try await oauth.linkedUser(provider: provider, subject: identity.subject),
+           let account = try await accounts.find(id: userId) {
             return account
         }
         let email = try Credentials.email(identity.email)
-        var account = try await store.find(email: email)
+        var account = try await accounts.find(email: email)
         if account != nil, !identity.emailVerified {
             throw Problem.conflict("oauth_email_unverified",
                                    "an account with this email exists, and \(provider) has not verified that the email is yours; sign in with your password")
@@ -83,12 +73,9 @@ struct OAuthRoutes: Sendable {
                                                 verified: identity.emailVerified, roles: ["student"])
         }
         guard let account else { throw Problem.conflict("email_taken", "an account with this email was just created; try again") }
-        try await database.execute("""
-            INSERT INTO oauth_links (provider, subject, user_id) VALUES (\(provider), \(identity.subject), \(account.id))
-            ON CONFLICT DO NOTHING
-            """)
+        try await oauth.link(provider: provider, subject: identity.subject, to: account.id)
         if identity.emailVerified && !account.emailVerified {
-            try await database.execute("UPDATE users SET email_verified = true WHERE id = \(account.id)")
+            try await accounts.markEmailVerified(account.id)
         }
         return account
     }

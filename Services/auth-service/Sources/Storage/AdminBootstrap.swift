@@ -7,13 +7,13 @@ import Shared
 struct AdminBootstrap: Sendable {
     let settings: AuthSettings
     let hasher: PasswordHasher
-    let accounts: AccountRoutes
+    let accounts: AccountStore
     let logger: Logger
 
     func run() async throws {
         guard let rawEmail = settings.adminEmail else { return }
         let email = try Credentials.email(rawEmail)
-        guard try await Accounts(database: accounts.database).find(email: email) == nil else { return }
+        guard try await accounts.find(email: email) == nil else { return }
         guard let password = settings.adminPassword else {
             throw SettingsError.missing("ADMIN_PASSWORD")
         }

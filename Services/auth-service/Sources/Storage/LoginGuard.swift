@@ -8,6 +8,7 @@ import Shared
 /// is told by email; per client address, failures in the last hour are capped.
 struct LoginGuard: Sendable {
     let settings: AuthSettings
+    let database: Database
     let redis: RedisClient
     let outbox: Outbox
     let mail: MailQueue
@@ -31,7 +32,7 @@ struct LoginGuard: Sendable {
     }
 
     /// Records a failed attempt and waits the growing delay before the refusal is answered.
-    func recordFailure(account: Account?, ip: String?, database: Database) async throws {
+    func recordFailure(account: Account?, ip: String?) async throws {
         if let ip {
             let key = redis.key("auth:failures:\(ip)")
             _ = try? await redis.pipeline([["INCR", key], ["EXPIRE", key, "3600", "NX"]])
@@ -46,16 +47,8 @@ struct LoginGuard: Sendable {
                 let until = Date().addingTimeInterval(TimeInterval(settings.lockoutSeconds))
                 try await transaction.execute("UPDATE users SET failed_logins = 0, locked_until = \(until) WHERE id = \(account.id)")
                 try await outbox.publish("user.locked", subject: account.id.lowercasedText,
-                                         data: Locked(userId: account.id, until: until), in: transaction)
-                try await mail.enqueue(MailMessage(
-                    to: account.email, subject: "Your Azora account was locked",
-                    text: """
-                        Hello \(account.name),
-
-                        There were \(failures) failed attempts to sign in to your Azora account, so it is locked \
-                        until \(Timestamp.format(until)) (UTC). If this was not you, consider changing your password \
-                        once the lock ends.
-                        """), in: transaction)
+                                         data: AccountEvents.Locked(userId: account.id, until: until), in: transaction)
+                try await mail.enqueue(AccountMail.locked(account, failures: failures, until: until), in: transaction)
             }
             return failures
         }
@@ -65,13 +58,8 @@ struct LoginGuard: Sendable {
     }
 
     /// A successful sign-in clears the account's failure count.
-    func recordSuccess(_ account: Account, database: Database) async throws {
+    func recordSuccess(_ account: Account) async throws {
         guard account.failedLogins > 0 || account.lockedUntil != nil else { return }
         try await database.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = \(account.id)")
-    }
-
-    struct Locked: Encodable {
-        let userId: UUID
-        let until: Date
     }
 }

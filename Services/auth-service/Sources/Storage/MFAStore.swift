@@ -1,28 +1,18 @@
 import Foundation
-import Hummingbird
 import Shared
 
-/// Time-based one-time codes as a second factor, with single-use recovery codes.
-struct MFA: Sendable {
+/// Time-based one-time codes as a second factor, with single-use recovery codes: the secret
+/// sealed in `users`, the codes hashed in `recovery_codes`, sign-ins halfway in `mfa_challenges`.
+struct MFAStore: Sendable {
     let database: Database
     let outbox: Outbox
     let settings: AuthSettings
 
-    struct Setup: ResponseEncodable {
-        let secret: String
-        let otpauthUri: String
-        let recoveryCodes: [String]
-    }
-
-    struct Enabled: ResponseEncodable { let mfaEnabled: Bool }
-
     /// A new secret and recovery codes; MFA turns on only once a first code confirms the secret.
-    func setup(userId: UUID) async throws -> Setup {
-        var generator = SystemRandomNumberGenerator()
-        let key = Data((0..<20).map { _ in UInt8.random(in: 0...255, using: &generator) })
-        let codes = (0..<10).map { _ in Self.recoveryCode(using: &generator) }
+    func setup(userId: UUID) async throws -> MFASetup {
+        let (key, codes) = MFASetup.makeSecrets()
         let email: String = try await database.transaction { transaction in
-            guard let account = try await Accounts.find(id: userId, in: transaction, lock: true) else {
+            guard let account = try await AccountStore.find(id: userId, in: transaction, lock: true) else {
                 throw Problem.notFound("account", id: userId)
             }
             guard !account.mfaEnabled else { throw Problem.conflict("mfa_already_enabled", "MFA is already on for this account") }
@@ -36,19 +26,12 @@ struct MFA: Sendable {
             return account.email
         }
         let secret = TOTP.base32(key)
-        return Setup(secret: secret, otpauthUri: TOTP.provisioningURI(secret: secret, account: email), recoveryCodes: codes)
-    }
-
-    /// Ten characters from an alphabet without look-alikes, grouped `xxxxx-xxxxx`.
-    private static func recoveryCode(using generator: inout SystemRandomNumberGenerator) -> String {
-        let alphabet = Array("abcdefghjkmnpqrstuvwxyz23456789")
-        let characters = (0..<10).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] }
-        return String(characters[0..<5]) + "-" + String(characters[5..<10])
+        return MFASetup(secret: secret, otpauthUri: TOTP.provisioningURI(secret: secret, account: email), recoveryCodes: codes)
     }
 
     func confirmSetup(userId: UUID, code: String) async throws {
         try await database.transaction { transaction in
-            guard let account = try await Accounts.find(id: userId, in: transaction, lock: true),
+            guard let account = try await AccountStore.find(id: userId, in: transaction, lock: true),
                   let sealed = account.mfaPendingSecret else {
                 throw Problem.conflict("mfa_not_set_up", "start with POST /auth/mfa/setup")
             }
@@ -86,7 +69,7 @@ struct MFA: Sendable {
                 SELECT user_id FROM mfa_challenges
                 WHERE token_hash = \(SecretToken.hash(mfaToken)) AND used_at IS NULL AND expires_at > now() FOR UPDATE
                 """)?.decode(at: 0),
-                let account = try await Accounts.find(id: userId, in: transaction, lock: true),
+                let account = try await AccountStore.find(id: userId, in: transaction, lock: true),
                 let sealed = account.mfaSecret
             else { return .invalidChallenge }
             try guardian.checkAccount(account)
@@ -110,7 +93,7 @@ struct MFA: Sendable {
         case .signedIn(let pair):
             return pair
         case .wrongCode(let account):
-            try await guardian.recordFailure(account: account, ip: client.ip, database: database)
+            try await guardian.recordFailure(account: account, ip: client.ip)
             throw AuthProblem.invalidCode()
         case .invalidChallenge:
             throw AuthProblem.invalidToken("MFA")

@@ -1,34 +1,19 @@
 import Foundation
-import Hummingbird
 import Shared
-
-/// What the client gets on signing in or refreshing.
-struct TokenPair: ResponseEncodable, Sendable {
-    let accessToken: String
-    let refreshToken: String
-    var tokenType = "Bearer"
-    let expiresIn: Int
-}
-
-/// Where a request came from: the address the gateway saw (the last `X-Forwarded-For` entry, which
-/// the gateway appends itself), else the connection's peer, and the user agent.
-struct ClientInfo: Sendable {
-    let ip: String?
-    let userAgent: String?
-
-    init(request: Request, context: AppRequestContext) {
-        let forwarded = request.headers[values: .init("X-Forwarded-For")!].last?
-            .split(separator: ",").last?.trimmingCharacters(in: .whitespaces)
-        ip = forwarded ?? context.remoteAddress?.ipAddress
-        userAgent = request.headers[.userAgent].map { String($0.prefix(512)) }
-    }
-}
 
 /// Logins: a session per sign-in, holding the family of refresh tokens that rotate from it.
 struct Sessions: Sendable {
+    let database: Database
     let settings: AuthSettings
     let keys: SigningKeys
     let outbox: Outbox
+
+    /// Starts a session in a transaction of its own.
+    func start(for account: Account, method: String, client: ClientInfo) async throws -> TokenPair {
+        try await database.transaction { transaction in
+            try await start(for: account, method: method, client: client, in: transaction)
+        }
+    }
 
     /// Starts a session for a signed-in account and returns its first tokens.
     func start(for account: Account, method: String, client: ClientInfo, in transaction: Transaction) async throws -> TokenPair {
@@ -42,7 +27,7 @@ struct Sessions: Sendable {
             VALUES (\(sessionId), \(account.id), \(method), \(client.ip), \(client.userAgent),
                     now() + make_interval(secs => \(settings.refreshTokenLifetime)))
             """)
-        try await outbox.publish("user.logged_in", subject: account.id.lowercasedText, data: LoggedIn(
+        try await outbox.publish("user.logged_in", subject: account.id.lowercasedText, data: AccountEvents.LoggedIn(
             userId: account.id, sessionId: sessionId, method: method, ip: client.ip, userAgent: client.userAgent), in: transaction)
         return try await issue(sessionId: sessionId, account: account, in: transaction)
     }
@@ -75,7 +60,7 @@ struct Sessions: Sendable {
 
     /// Rotates a refresh token. A token already rotated means a copy is in someone else's hands:
     /// the whole family is ended (committed before the refusal is answered).
-    func refresh(_ token: String, database: Database) async throws -> TokenPair {
+    func refresh(_ token: String) async throws -> TokenPair {
         let outcome: RefreshOutcome = try await database.transaction { transaction in
             guard let row = try await transaction.queryFirst("""
                 SELECT rt.session_id, rt.used_at, s.user_id, s.ended_at, s.expires_at
@@ -89,7 +74,7 @@ struct Sessions: Sendable {
                 return .refused("the refresh token was already used; the session is ended in case it was stolen")
             }
             if expiresAt < Date() { return .refused("the session has expired") }
-            guard let account = try await Accounts.find(id: userId, in: transaction) else { return .refused("the account is gone") }
+            guard let account = try await AccountStore.find(id: userId, in: transaction) else { return .refused("the account is gone") }
             try await transaction.execute("UPDATE refresh_tokens SET used_at = now() WHERE token_hash = \(SecretToken.hash(token))")
             try await transaction.execute("UPDATE sessions SET last_used_at = now() WHERE id = \(sessionId)")
             return .issued(try await issue(sessionId: sessionId, account: account, in: transaction))
@@ -112,11 +97,32 @@ struct Sessions: Sendable {
             """)
     }
 
-    struct LoggedIn: Encodable {
-        let userId: UUID
-        let sessionId: UUID
-        let method: String
-        let ip: String?
-        let userAgent: String?
+    /// Ends the session the refresh token belongs to, if any.
+    func logout(refreshToken: String) async throws {
+        try await database.transaction { transaction in
+            if let sessionId: UUID = try await transaction.queryFirst(
+                "SELECT session_id FROM refresh_tokens WHERE token_hash = \(SecretToken.hash(refreshToken))")?.decode(at: 0) {
+                try await end(sessionId: sessionId, reason: "logout", in: transaction)
+            }
+        }
+    }
+
+    /// The user's live sessions, newest first, after the cursor's id.
+    func list(userId: UUID, after: UUID?, limit: Int) async throws -> [Session] {
+        try await database.query("""
+            SELECT \(Session.columns) FROM sessions
+            WHERE user_id = \(userId) AND ended_at IS NULL AND expires_at > now()
+              AND (\(after)::uuid IS NULL OR id < \(after))
+            ORDER BY id DESC LIMIT \(limit + 1)
+            """).map(Session.init(row:))
+    }
+
+    /// Ends one of the user's own sessions.
+    /// - Returns: false when the user has no such live session.
+    func end(sessionId: UUID, ofUser userId: UUID) async throws -> Bool {
+        try await database.execute("""
+            UPDATE sessions SET ended_at = now(), end_reason = 'ended_by_user'
+            WHERE id = \(sessionId) AND user_id = \(userId) AND ended_at IS NULL
+            """) == 1
     }
 }
