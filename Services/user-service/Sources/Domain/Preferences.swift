@@ -1,9 +1,8 @@
 import Foundation
-import Hummingbird
 import Shared
 
 /// How a user wants the platform to behave for them.
-struct Preferences: ResponseCodable, Sendable {
+struct Preferences: Codable, Sendable {
     var language: String
     var timezone: String
     var theme: String
@@ -12,16 +11,6 @@ struct Preferences: ResponseCodable, Sendable {
     var weeklyDigest: Bool
 
     static let themes = ["light", "dark", "system"]
-    static let columns: SQL = "language, timezone, theme, email_notifications, marketing_emails, weekly_digest"
-
-    init(row: PostgresRow) throws {
-        language = try row.decode("language")
-        timezone = try row.decode("timezone")
-        theme = try row.decode("theme")
-        emailNotifications = try row.decode("email_notifications")
-        marketingEmails = try row.decode("marketing_emails")
-        weeklyDigest = try row.decode("weekly_digest")
-    }
 
     /// A change to preferences (`PUT /users/{id}/preferences`): fields left out keep their value.
     struct Change: Decodable, Sendable {

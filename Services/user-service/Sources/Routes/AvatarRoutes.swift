@@ -7,11 +7,8 @@ import Shared
 
 /// Profile pictures: uploaded as the raw image body, checked by content and size, served to anyone.
 struct AvatarRoutes: Sendable {
-    let database: Database
-    let profiles: Profiles
+    let profiles: ProfileStore
     let store: any ObjectStore
-    let janitor: ObjectJanitor
-    let outbox: Outbox
     let maxBytes: Int
 
     func add(to router: Router<AppRequestContext>, signedIn: RouterGroup<AppRequestContext>) {
@@ -19,7 +16,7 @@ struct AvatarRoutes: Sendable {
         signedIn.delete("/users/:id/avatar") { _, context -> HTTPResponse.Status in
             let id = try context.parameters.require("id", as: UUID.self)
             _ = try context.requireOwnerOrAdmin(id)
-            try await replace(id, withKey: nil, contentType: nil)
+            _ = try await profiles.replaceAvatar(of: id, key: nil, contentType: nil)
             return .noContent
         }
         // Public: avatars appear next to names everywhere, signed in or not.
@@ -46,7 +43,7 @@ struct AvatarRoutes: Sendable {
         let key = "avatars/\(id.lowercasedText)/\(UUIDv7.make().lowercasedText)"
         try await store.put(data, key: key, contentType: type.rawValue)
         do {
-            return try await replace(id, withKey: key, contentType: type.rawValue)
+            return try await profiles.replaceAvatar(of: id, key: key, contentType: type.rawValue)
         } catch {
             // The profile went away meanwhile: the new object must not stay behind.
             try? await store.delete(key: key)
@@ -54,29 +51,9 @@ struct AvatarRoutes: Sendable {
         }
     }
 
-    @discardableResult
-    private func replace(_ id: UUID, withKey key: String?, contentType: String?) async throws -> Profile {
-        try await database.transaction { transaction in
-            let old = try await transaction.queryFirst("SELECT avatar_key FROM profiles WHERE id = \(id) FOR UPDATE")
-            guard let old else { throw Problem.notFound("user", id: id) }
-            if let oldKey: String = try old.decode(at: 0) { try await janitor.queue(oldKey, in: transaction) }
-            guard let row = try await transaction.queryFirst("""
-                UPDATE profiles SET avatar_key = \(key), avatar_content_type = \(contentType),
-                    avatar_updated_at = CASE WHEN \(key)::text IS NULL THEN NULL ELSE now() END, updated_at = now()
-                WHERE id = \(id) RETURNING \(Profile.columns)
-                """) else { throw Problem.notFound("user", id: id) }
-            let profile = try Profile(row: row)
-            try await outbox.publish("user.profile_updated", subject: id.lowercasedText, data: ProfileRoutes.ProfileUpdated(
-                userId: id, name: profile.name, headline: profile.headline, avatarUrl: profile.avatarUrl), in: transaction)
-            return profile
-        }
-    }
-
     func download(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let id = try context.parameters.require("id", as: UUID.self)
-        guard let row = try await database.queryFirst("SELECT avatar_key FROM profiles WHERE id = \(id)"),
-              let key: String = try row.decode(at: 0)
-        else { throw Problem.notFound("avatar", id: id) }
+        guard let key = try await profiles.avatarKey(of: id) else { throw Problem.notFound("avatar", id: id) }
         let etag = "\"\(key.split(separator: "/").last ?? "")\""
         if request.headers[.ifNoneMatch] == etag {
             return Response(status: .notModified, headers: [.eTag: etag])
