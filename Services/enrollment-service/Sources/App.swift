@@ -14,10 +14,11 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
     let catalog = CourseCatalog(peer: PeerClient(name: "course-service", baseURL: try runtime.peerURL("course-service"),
                                                  credentials: credentials, logger: runtime.logger))
 
-    let users = PeerClient(name: "user-service", baseURL: try runtime.peerURL("user-service"), credentials: credentials,
-                           logger: runtime.logger)
-    let certificates = try await CertificateBook(database: database, outbox: outbox,
-                                                 settings: try CertificateSettings(settings: runtime.settings), users: users)
+    let users = UserDirectory(peer: PeerClient(name: "user-service", baseURL: try runtime.peerURL("user-service"),
+                                               credentials: credentials, logger: runtime.logger))
+    let learners = LearnerNames()
+    let certificates = try await CertificateBook(database: database, outbox: outbox, settings: try CertificateSettings(settings: runtime.settings),
+                                                 learners: learners, users: users)
     let seats = SeatPools(outbox: outbox, offerLifetime: settings.offerLifetime)
     let store = EnrollmentStore(database: database)
     let waitlists = WaitlistBook(database: database, outbox: outbox, seats: seats)
@@ -28,7 +29,7 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
     let clock = runtime.clock
     runtime.addService(ExpirySweeper(database: database, outbox: outbox, seats: seats, logger: runtime.logger)
         .service(every: settings.sweepInterval, clock: clock))
-    _ = try runtime.eventConsumer(handlers: FleetEvents.handlers(changes: changes, seats: seats, clock: clock) + CertificateBook.eventHandlers)
+    _ = try runtime.eventConsumer(handlers: FleetEvents.handlers(changes: changes, seats: seats, learners: learners, clock: clock))
 
     let router = try runtime.makeRouter(openAPI: EmbeddedFiles.openAPI)
     let signedIn = router.group().requiringAuthentication()

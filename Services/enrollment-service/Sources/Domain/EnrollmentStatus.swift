@@ -3,14 +3,12 @@ import Shared
 /// Where an enrollment stands. A paid course starts in `pendingPayment` and becomes `active`
 /// when its payment arrives; a free one starts `active`. `completed`, `cancelled` and `expired`
 /// are final.
-enum EnrollmentStatus: String, Codable, CaseIterable, Sendable, PostgresEncodable, PostgresTextDecodable {
+enum EnrollmentStatus: String, Codable, CaseIterable, Sendable {
     case pendingPayment = "pending_payment"
     case active
     case completed
     case cancelled
     case expired
-
-    var postgresText: String? { rawValue }
 
     /// The statuses that take a seat and count as being enrolled.
     static let live: [EnrollmentStatus] = [.pendingPayment, .active, .completed]

@@ -2,12 +2,10 @@ import Foundation
 import Shared
 
 /// A lesson's state for one enrollment.
-enum LessonStatus: String, Codable, CaseIterable, Sendable, PostgresEncodable, PostgresTextDecodable {
+enum LessonStatus: String, Codable, CaseIterable, Sendable {
     case notStarted = "not_started"
     case inProgress = "in_progress"
     case completed
-
-    var postgresText: String? { rawValue }
 }
 
 /// One lesson's progress as stored.

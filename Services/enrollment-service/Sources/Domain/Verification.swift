@@ -1,10 +1,8 @@
 import Foundation
-import Hummingbird
-import Shared
 
 /// The answer to "is this certificate genuine?", as `GET /certificates/{id}/verify` and
 /// `POST /certificates/verify` give it to anyone.
-struct Verification: ResponseEncodable, Sendable, Equatable {
+struct Verification: Encodable, Sendable, Equatable {
     enum Status: String, Codable, Sendable {
         /// Issued here, unchanged, not revoked.
         case valid

@@ -2,7 +2,7 @@ import Foundation
 import Shared
 
 /// Where a waitlist entry stands. `waiting` and `offered` are open; the others are final.
-enum WaitlistStatus: String, Codable, CaseIterable, Sendable, PostgresEncodable, PostgresTextDecodable {
+enum WaitlistStatus: String, Codable, CaseIterable, Sendable {
     /// In the queue, FIFO by the time of joining.
     case waiting
     /// A seat is held for the learner until `offerExpiresAt`.
@@ -15,8 +15,6 @@ enum WaitlistStatus: String, Codable, CaseIterable, Sendable, PostgresEncodable,
     case offerExpired = "offer_expired"
     /// The learner left the queue.
     case left
-
-    var postgresText: String? { rawValue }
 
     static let open: [WaitlistStatus] = [.waiting, .offered]
 }

@@ -1,8 +1,9 @@
 import Foundation
 import Shared
 
-/// What enrollment-service learns from the fleet: payments activate pending enrollments, and a
-/// course's new seat limits reach its pools at once (more seats go to the waitlist).
+/// What enrollment-service learns from the fleet: payments activate pending enrollments, a
+/// course's new seat limits reach its pools at once (more seats go to the waitlist), and
+/// learners' names are kept for their certificates.
 enum FleetEvents {
     /// `course.updated` and `course.published`: the seat limits (slim copy of course-service's data).
     struct CourseChanged: Decodable {
@@ -28,7 +29,18 @@ enum FleetEvents {
         }
     }
 
-    static func handlers(changes: EnrollmentChanges, seats: SeatPools, clock: FleetClock) -> [EventHandler] {
+    /// `user.registered` and `user.profile_updated`: a learner's name, for their certificates.
+    struct Named: Decodable {
+        let userId: UUID
+        let name: String
+    }
+
+    /// `user.deleted`.
+    struct AboutUser: Decodable {
+        let userId: UUID
+    }
+
+    static func handlers(changes: EnrollmentChanges, seats: SeatPools, learners: LearnerNames, clock: FleetClock) -> [EventHandler] {
         [
             EventHandler("payment.succeeded") { event, transaction in
                 let payment = try event.decode(PaymentSucceeded.self)
@@ -36,22 +48,22 @@ enum FleetEvents {
                 guard let enrollmentId = payment.enrollmentId else { return }
                 try await changes.applyPayment(payment, enrollmentId: enrollmentId, now: clock.now(), in: transaction)
             },
-            EventHandler("course.updated") { event, transaction in
-                try await refreshSeats(event, seats: seats, clock: clock, in: transaction)
+            // Erasure forgets the name; certificates already issued keep the name they were issued to.
+            EventHandler("user.deleted") { event, transaction in
+                try await learners.forget(try event.decode(AboutUser.self).userId, in: transaction)
             },
-            EventHandler("course.published") { event, transaction in
-                try await refreshSeats(event, seats: seats, clock: clock, in: transaction)
-            },
-        ]
-    }
-
-    /// New limits for a course someone enrolled in or queued for; courses without a pool are
-    /// left alone until their first enrollment reads the limits itself.
-    private static func refreshSeats(_ event: EventEnvelope, seats: SeatPools, clock: FleetClock, in transaction: Transaction) async throws {
-        let course = try event.decode(CourseChanged.self)
-        guard course.hasLimits, try await seats.lock(course.courseId, in: transaction) else { return }
-        try await seats.refreshAndLock(courseId: course.courseId, capacity: course.capacity,
-                                       cohorts: course.cohorts.map { ($0.id, $0.capacity) }, in: transaction)
-        try await seats.offerFreeSeats(course.courseId, now: clock.now(), in: transaction)
+        ] + ["course.updated", "course.published"].map { type in
+            EventHandler(type) { event, transaction in
+                let course = try event.decode(CourseChanged.self)
+                guard course.hasLimits else { return }
+                try await seats.applyLimits(courseId: course.courseId, capacity: course.capacity,
+                                            cohorts: course.cohorts.map { ($0.id, $0.capacity) }, now: clock.now(), in: transaction)
+            }
+        } + ["user.registered", "user.profile_updated"].map { type in
+            EventHandler(type) { event, transaction in
+                let learner = try event.decode(Named.self)
+                try await learners.remember(learner.name, of: learner.userId, at: event.occurredAt, in: transaction)
+            }
+        }
     }
 }

@@ -2,15 +2,6 @@ import Foundation
 import Logging
 import Shared
 
-/// What a completed enrollment tells the certificate book, in the completing transaction.
-struct CompletedEnrollment: Sendable {
-    let enrollmentId: UUID
-    let userId: UUID
-    let courseId: UUID
-    let courseTitle: String
-    let completedAt: Date
-}
-
 /// Certificates of completion: issued in the transaction that completes an enrollment, signed
 /// as Open Badges 3.0 credentials, drawn as PDFs, verified by anyone, revoked by administrators.
 final class CertificateBook: Sendable {
@@ -18,13 +9,15 @@ final class CertificateBook: Sendable {
     let signer: CredentialSigner
     private let database: Database
     private let outbox: Outbox
+    private let learners: LearnerNames
     /// Asked for a learner's name when no `user.registered` event has told us yet.
-    private let users: PeerClient
+    private let users: UserDirectory
 
-    init(database: Database, outbox: Outbox, settings: CertificateSettings, users: PeerClient) async throws {
+    init(database: Database, outbox: Outbox, settings: CertificateSettings, learners: LearnerNames, users: UserDirectory) async throws {
         self.database = database
         self.outbox = outbox
         self.settings = settings
+        self.learners = learners
         self.users = users
         signer = try await CredentialSigner(settings: settings)
     }
@@ -121,33 +114,7 @@ final class CertificateBook: Sendable {
 
     /// The learner's name: from the copy kept from user events, else from user-service.
     private func learnerName(_ userId: UUID, in transaction: Transaction) async throws -> String {
-        if let row = try await transaction.queryFirst("SELECT name FROM learners WHERE user_id = \(userId)") {
-            return try row.decode("name")
-        }
-        struct Profile: Decodable { let name: String }
-        return try await users.get("/users/\(userId.lowercasedText)", as: Profile.self).name
-    }
-}
-
-/// The cursor of a learner's certificate list.
-struct CertificateCursor: Codable, Sendable {
-    let issuedAt: Date
-    let id: UUID
-}
-
-/// `certificate.issued` and `certificate.revoked`.
-struct CertificateEvent: Encodable, Sendable {
-    let certificateId: UUID
-    let userId: UUID
-    let courseId: UUID
-    let enrollmentId: UUID
-    let revocationReason: String?
-
-    init(_ certificate: Certificate) {
-        certificateId = certificate.id
-        userId = certificate.userId
-        courseId = certificate.courseId
-        enrollmentId = certificate.enrollmentId
-        revocationReason = certificate.revocationReason
+        if let name = try await learners.name(of: userId, in: transaction) { return name }
+        return try await users.name(of: userId)
     }
 }

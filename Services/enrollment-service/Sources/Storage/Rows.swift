@@ -1,6 +1,18 @@
 import Foundation
 import Shared
 
+extension EnrollmentStatus: PostgresEncodable, PostgresTextDecodable {
+    var postgresText: String? { rawValue }
+}
+
+extension LessonStatus: PostgresEncodable, PostgresTextDecodable {
+    var postgresText: String? { rawValue }
+}
+
+extension WaitlistStatus: PostgresEncodable, PostgresTextDecodable {
+    var postgresText: String? { rawValue }
+}
+
 /// The columns enrollments and waitlist entries are read with, and how a row becomes one.
 enum Rows {
     static let enrollment: SQL = """
@@ -44,5 +56,22 @@ enum Rows {
         LessonProgress(lessonId: try row.decode("lesson_id"), status: try row.decode("status"),
                        secondsSpent: try row.decode("seconds_spent"), startedAt: try row.decode("started_at"),
                        completedAt: try row.decode("completed_at"), lastActivityAt: try row.decode("last_activity_at"))
+    }
+}
+
+extension Certificate {
+    /// The columns `init(row:)` reads, from `certificates`.
+    static let columns: SQL = """
+        id, enrollment_id, user_id, course_id, learner_name, course_title, completed_at, issued_at, key_id, credential,
+        revoked_at, revocation_reason
+        """
+
+    init(row: PostgresRow) throws {
+        self.init(
+            id: try row.decode("id"), enrollmentId: try row.decode("enrollment_id"), userId: try row.decode("user_id"),
+            courseId: try row.decode("course_id"), learnerName: try row.decode("learner_name"),
+            courseTitle: try row.decode("course_title"), completedAt: try row.decode("completed_at"),
+            issuedAt: try row.decode("issued_at"), keyId: try row.decode("key_id"), credential: try row.decode("credential"),
+            revokedAt: try row.decode("revoked_at"), revocationReason: try row.decode("revocation_reason"))
     }
 }

@@ -94,4 +94,14 @@ struct SeatPools: Sendable {
         }
         return plan
     }
+
+    /// New limits from course-service for a course someone enrolled in or queued for; a course
+    /// without a pool is left alone until its first enrollment reads the limits itself. Seats
+    /// that the new limits free are offered at once.
+    func applyLimits(courseId: UUID, capacity: Int?, cohorts: [(id: UUID, capacity: Int?)], now: Date,
+                     in transaction: Transaction) async throws {
+        guard try await lock(courseId, in: transaction) else { return }
+        try await refreshAndLock(courseId: courseId, capacity: capacity, cohorts: cohorts, in: transaction)
+        try await offerFreeSeats(courseId, now: now, in: transaction)
+    }
 }
