@@ -102,7 +102,7 @@ import W3CTraceContext
         #expect(breaker.snapshot.state == .open)
         let before = peer.count("/thing")
         let refused = await #expect(throws: Problem.self) { _ = try await client.get("/thing", as: [String: String].self) }
-        #expect(refused?.code == "azora-ledger_unavailable")
+        #expect(refused?.code == "azora_ledger_unavailable", "snake_case, like every slug")
         #expect(peer.count("/thing") == before, "an open breaker does not call the peer")
         breaker.reset()
         #expect(breaker.snapshot.state == .closed)
@@ -113,6 +113,7 @@ import W3CTraceContext
                                 retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(1)), logger: TestLogger.make("peer"))
         let problem = await #expect(throws: Problem.self) { _ = try await client.get("/x", as: [String: String].self) }
         #expect(problem?.status == .serviceUnavailable)
+        #expect(problem?.code == "azora_ledger_unavailable")
     }
 }
 

@@ -84,7 +84,7 @@ public struct PeerClient: Sendable {
         var attempt = 1
         while true {
             guard breaker.allowsCall() else {
-                throw Problem.unavailable("\(name)_unavailable", "\(name) is failing; calls are paused", retryAfterSeconds: 5)
+                throw Problem.unavailable(unavailableCode, "\(name) is failing; calls are paused", retryAfterSeconds: 5)
             }
             do {
                 let response = try await attemptOnce(method, path, body: body, idempotencyKey: idempotencyKey,
@@ -96,7 +96,7 @@ public struct PeerClient: Sendable {
                         attempt += 1
                         continue
                     }
-                    throw Problem.unavailable("\(name)_unavailable", "\(name) is not available", retryAfterSeconds: 1)
+                    throw Problem.unavailable(unavailableCode, "\(name) is not available", retryAfterSeconds: 1)
                 }
                 breaker.recordSuccess()
                 if response.status == 401, authentication == .service { await credentials?.invalidate() }
@@ -108,13 +108,17 @@ public struct PeerClient: Sendable {
                 logger.warning("call to peer failed", metadata: ["peer": "\(name)", "path": "\(path)",
                                                                   "attempt": "\(attempt)", "error": "\(error)"])
                 guard attempt < attempts else {
-                    throw Problem.unavailable("\(name)_unavailable", "\(name) cannot be reached", retryAfterSeconds: 1)
+                    throw Problem.unavailable(unavailableCode, "\(name) cannot be reached", retryAfterSeconds: 1)
                 }
                 try await Task.sleep(for: retry.delay(afterAttempt: attempt))
                 attempt += 1
             }
         }
     }
+
+    /// The slug of the 503 when the peer cannot answer: its name in snake_case, like every slug
+    /// (`course_service_unavailable`).
+    var unavailableCode: String { name.replacingOccurrences(of: "-", with: "_") + "_unavailable" }
 
     private func attemptOnce(
         _ method: HTTPMethod, _ path: String, body: Data?, idempotencyKey: String?, authentication: Authentication
