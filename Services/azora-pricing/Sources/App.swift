@@ -17,7 +17,8 @@ public func buildApplication(reader: ConfigReader) async throws -> some Applicat
     let quotes = QuoteBook(database: database, outbox: outbox, signer: QuoteSigner(key: settings.signingKey),
                            lifetime: settings.quoteLifetime)
     let loader = InputsLoader(database: database, platformFallbackCurrency: settings.fallbackCurrency)
-    _ = try runtime.eventConsumer(handlers: FleetEvents.handlers(quotes: quotes, clock: runtime.clock, logger: runtime.logger))
+    _ = try runtime.eventConsumer(handlers: FleetEvents.handlers(quotes: quotes, signals: DemandSignals(), clock: runtime.clock,
+                                                                 logger: runtime.logger))
 
     let router = try runtime.makeRouter(openAPI: EmbeddedFiles.openAPI)
     let signedIn = router.group().requiringAuthentication()

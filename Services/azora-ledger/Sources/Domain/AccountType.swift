@@ -2,7 +2,7 @@ import Shared
 
 /// What an account represents in the books, which decides its normal side: assets and
 /// expenses grow with debits; liabilities, equity and revenue grow with credits.
-enum AccountType: String, Codable, Sendable, CaseIterable, PostgresTextDecodable {
+enum AccountType: String, Codable, Sendable, CaseIterable {
     case asset, liability, equity, revenue, expense
 
     /// The side on which the account's balance grows.

@@ -1,5 +1,4 @@
 import Foundation
-import Hummingbird
 
 /// The JSON shapes of the reports. Amounts are minor units of each line's currency; nothing is
 /// summed across currencies.
@@ -55,14 +54,14 @@ struct SideTotals: Encodable, Sendable {
     }
 }
 
-struct TrialBalance: ResponseEncodable, Sendable {
+struct TrialBalance: Encodable, Sendable {
     let asOf: Date?
     let lines: [TrialBalanceRow]
     let totals: [SideTotals]
 }
 
 /// Assets = liabilities + equity + the earnings (revenue − expenses) not yet closed into equity.
-struct BalanceSheet: ResponseEncodable, Sendable {
+struct BalanceSheet: Encodable, Sendable {
     let asOf: Date?
     let currencies: [Section]
 
@@ -94,7 +93,7 @@ struct BalanceSheet: ResponseEncodable, Sendable {
 }
 
 /// Revenue and expenses posted within a period, and the net income.
-struct IncomeStatement: ResponseEncodable, Sendable {
+struct IncomeStatement: Encodable, Sendable {
     let from: Date
     let to: Date
     let currencies: [Section]
@@ -119,7 +118,7 @@ struct IncomeStatement: ResponseEncodable, Sendable {
 }
 
 /// Lines of a report over a period.
-struct PeriodLines<Line: Encodable & Sendable>: ResponseEncodable, Sendable {
+struct PeriodLines<Line: Encodable & Sendable>: Encodable, Sendable {
     let from: Date
     let to: Date
     let lines: [Line]

@@ -1,9 +1,8 @@
 import Foundation
-import Hummingbird
 import Shared
 
 /// What a transfer row is: posted at once, a reservation, or the resolution of a reservation.
-enum TransferKind: String, Codable, Sendable, PostgresTextDecodable {
+enum TransferKind: String, Codable, Sendable {
     case single, pending, post, void, expire
 
     var pastTense: String {
@@ -17,7 +16,7 @@ enum TransferKind: String, Codable, Sendable, PostgresTextDecodable {
 }
 
 /// A recorded transfer. Never changed once written.
-struct Transfer: ResponseEncodable, JSONValueConvertible, Sendable, Equatable {
+struct Transfer: Encodable, JSONValueConvertible, Sendable, Equatable {
     let id: UUID
     let kind: TransferKind
     let debitAccountId: UUID
@@ -37,11 +36,6 @@ struct Transfer: ResponseEncodable, JSONValueConvertible, Sendable, Equatable {
 
     var pending: Bool { kind == .pending }
 
-    static let columns: SQL = """
-        id, kind, debit_account_id, credit_account_id, amount, currency, code, metadata, pending_id, reversal_of,
-        timeout_seconds, timeout_at, created_at
-        """
-
     init(id: UUID, kind: TransferKind, debitAccountId: UUID, creditAccountId: UUID, amount: Int64, currency: String,
          code: String?, metadata: JSONValue, pendingId: UUID? = nil, reversalOf: UUID? = nil,
          timeoutSeconds: Int? = nil, timeoutAt: Date? = nil, createdAt: Date) {
@@ -58,16 +52,6 @@ struct Transfer: ResponseEncodable, JSONValueConvertible, Sendable, Equatable {
         self.timeoutSeconds = timeoutSeconds
         self.timeoutAt = timeoutAt
         self.createdAt = createdAt
-    }
-
-    init(row: PostgresRow) throws {
-        self.init(
-            id: try row.decode("id"), kind: try row.decode("kind"), debitAccountId: try row.decode("debit_account_id"),
-            creditAccountId: try row.decode("credit_account_id"), amount: try row.decode("amount"),
-            currency: try row.decode("currency"), code: try row.decode("code"), metadata: try row.decode("metadata"),
-            pendingId: try row.decode("pending_id"), reversalOf: try row.decode("reversal_of"),
-            timeoutSeconds: try row.decode("timeout_seconds"), timeoutAt: try row.decode("timeout_at"),
-            createdAt: try row.decode("created_at"))
     }
 
     /// The change this transfer made to its debit and its credit account.

@@ -83,3 +83,5 @@ struct AccountBalance: ResponseEncodable, Sendable {
         try container.encodeIfPresent(asOf, forKey: .asOf)
     }
 }
+
+extension AccountView: ResponseEncodable {}

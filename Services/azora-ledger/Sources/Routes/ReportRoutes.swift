@@ -105,3 +105,8 @@ struct ReportRoutes: Sendable {
         return (from, to)
     }
 }
+
+extension TrialBalance: ResponseEncodable {}
+extension BalanceSheet: ResponseEncodable {}
+extension IncomeStatement: ResponseEncodable {}
+extension PeriodLines: ResponseEncodable {}

@@ -231,3 +231,5 @@ struct BatchResult: ResponseEncodable, JSONValueConvertible, Sendable {
         try jsonValue.encode(to: encoder)
     }
 }
+
+extension Transfer: ResponseEncodable {}

@@ -5,7 +5,7 @@ import Shared
 /// A priced cart the platform promises to honour until `expiresAt`: payment-service charges
 /// exactly its total, once.
 struct Quote: Sendable, Equatable {
-    enum Status: String, Codable, Sendable, PostgresTextDecodable {
+    enum Status: String, Codable, Sendable {
         /// Valid until it expires.
         case open
         /// Paid; its coupon uses are consumed.

@@ -17,14 +17,14 @@ enum FleetEvents {
         let quoteId: UUID?
     }
 
-    static func handlers(quotes: QuoteBook, clock: FleetClock, logger: Logger) -> [EventHandler] {
-        [
-            EventHandler("enrollment.created") { event, transaction in
-                try await recordSignal(event, change: 1, in: transaction)
-            },
-            EventHandler("enrollment.cancelled") { event, transaction in
-                try await recordSignal(event, change: -1, in: transaction)
-            },
+    static func handlers(quotes: QuoteBook, signals: DemandSignals, clock: FleetClock, logger: Logger) -> [EventHandler] {
+        [("enrollment.created", 1), ("enrollment.cancelled", -1)].map { type, change in
+            EventHandler(type) { event, transaction in
+                let enrollment = try event.decode(Enrollment.self)
+                try await signals.record(courseId: enrollment.courseId, change: change, eventId: event.id, occurredAt: event.occurredAt,
+                                         in: transaction)
+            }
+        } + [
             EventHandler("payment.succeeded") { event, _ in
                 let payment = try event.decode(PaymentSucceeded.self)
                 guard let quoteId = payment.quoteId else { return }
@@ -39,15 +39,5 @@ enum FleetEvents {
                 }
             },
         ]
-    }
-
-    /// One enrolment more or less for the course; the event id makes a redelivery change nothing.
-    private static func recordSignal(_ event: EventEnvelope, change: Int, in transaction: Transaction) async throws {
-        let enrollment = try event.decode(Enrollment.self)
-        try await transaction.execute("""
-            INSERT INTO demand_signals (event_id, product_ref, change, occurred_at)
-            VALUES (\(event.id), \("course:" + enrollment.courseId.lowercasedText), \(change), \(event.occurredAt))
-            ON CONFLICT (event_id) DO NOTHING
-            """)
     }
 }

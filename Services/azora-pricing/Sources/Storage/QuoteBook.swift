@@ -2,6 +2,8 @@ import Foundation
 import HTTPTypes
 import Shared
 
+extension Quote.Status: PostgresTextDecodable {}
+
 /// Quotes: issued, read, and redeemed once when paid.
 struct QuoteBook: Sendable {
     let database: Database

@@ -1,8 +1,6 @@
-import Shared
-
 /// Where a course is in its life: written by its instructor (`draft`), checked by an
 /// administrator (`in_review`), open to learners (`published`), then retired (`archived`).
-enum CourseStatus: String, Codable, Sendable, CaseIterable, PostgresTextDecodable {
+enum CourseStatus: String, Codable, Sendable, CaseIterable {
     case draft
     case inReview = "in_review"
     case published
@@ -10,7 +8,7 @@ enum CourseStatus: String, Codable, Sendable, CaseIterable, PostgresTextDecodabl
 }
 
 /// Who a course is written for.
-enum CourseLevel: String, Codable, Sendable, CaseIterable, PostgresTextDecodable {
+enum CourseLevel: String, Codable, Sendable, CaseIterable {
     case beginner, intermediate, advanced
     case allLevels = "all_levels"
 }

@@ -3,7 +3,7 @@ import Shared
 
 /// What a lesson is: a video to watch, text to read, a quiz (an assessment in
 /// assessment-service) or an assignment to hand in.
-enum LessonKind: String, Codable, Sendable, CaseIterable, PostgresTextDecodable {
+enum LessonKind: String, Codable, Sendable, CaseIterable {
     case video, text, quiz, assignment
 
     /// The field that holds this kind's content.

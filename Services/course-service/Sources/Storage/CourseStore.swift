@@ -41,6 +41,11 @@ struct CourseStore: Sendable {
         try await database.queryFirst("SELECT \(Rows.course) FROM courses c WHERE c.id = \(id)").map(Rows.course)
     }
 
+    /// Whether the user is a learner (active or completed) of the course.
+    func isLearner(_ userId: UUID, of id: UUID) async throws -> Bool {
+        try await LearnerStore.isLearner(userId, of: id, in: database)
+    }
+
     static func cohorts(of course: UUID, in transaction: Transaction) async throws -> [Cohort] {
         try await transaction.query("""
             SELECT \(Rows.cohort) FROM cohorts WHERE course_id = \(course) ORDER BY starts_at, id

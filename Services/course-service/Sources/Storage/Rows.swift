@@ -1,6 +1,10 @@
 import Foundation
 import Shared
 
+extension CourseStatus: PostgresTextDecodable {}
+extension CourseLevel: PostgresTextDecodable {}
+extension LessonKind: PostgresTextDecodable {}
+
 /// The columns each query selects and how a row becomes a domain value; every query of a
 /// course names the table `c`.
 enum Rows {
